@@ -1,0 +1,67 @@
+import { parseArgs } from 'node:util';
+import { DataDirLockedError } from './db/lock.js';
+import { startServer } from './server/start.js';
+
+const HELP = `用法 / usage:
+  onewindow serve [--port N] [--host H] [--data-dir DIR] [--demo]
+
+环境变量 / environment:
+  PORT, HOST, DATA_DIR (默认 ./data, PGlite), DATABASE_URL (使用 PostgreSQL), ONEWINDOW_ADMIN_PASSWORD`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command !== 'serve') {
+    console.log(HELP);
+    return command === undefined || command === '--help' || command === 'help' ? 0 : 2;
+  }
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'data-dir': { type: 'string' },
+      demo: { type: 'boolean', default: false },
+    },
+  });
+  const port = Number(values.port ?? process.env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`端口不正确：${values.port ?? process.env.PORT}`);
+    return 2;
+  }
+  let server;
+  try {
+    server = await startServer({
+      port,
+      host: values.host ?? process.env.HOST ?? '0.0.0.0',
+      dataDir: values['data-dir'] ?? process.env.DATA_DIR ?? './data',
+      databaseUrl: process.env.DATABASE_URL || undefined,
+      demo: values.demo ?? false,
+    });
+  } catch (err) {
+    if (err instanceof DataDirLockedError) {
+      console.error(err.message);
+      return 1;
+    }
+    throw err;
+  }
+  console.log(`OneWindow 一窗通 已启动：${server.url}`);
+  console.log(`  工作人员登录 ${server.url}/login   群众办事 ${server.url}/portal   接口文档 ${server.url}/api/docs`);
+  const stop = async (signal: string) => {
+    console.log(`收到 ${signal}，正在安全关闭…`);
+    await server.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  return -1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

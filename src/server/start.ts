@@ -1,0 +1,61 @@
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { openDatabase, type Database } from '../db/client.js';
+import { migrate } from '../db/migrate.js';
+import { seedDemoHall } from '../demo/seed.js';
+import { DEMO_PASSWORD } from '../demo/hall.js';
+import { buildApp } from './app.js';
+import { ensureAdmin, isEmpty } from './bootstrap.js';
+import { systemClock } from './clock.js';
+import { defaultConfig, type AppContext } from './context.js';
+
+export interface ServeOptions {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl?: string;
+  demo: boolean;
+}
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const WEB_ROOT = join(ROOT, 'dist', 'web');
+
+export interface RunningServer {
+  app: FastifyInstance;
+  database: Database;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startServer(options: ServeOptions, log: (line: string) => void = console.log): Promise<RunningServer> {
+  const database = await openDatabase(
+    options.databaseUrl ? { databaseUrl: options.databaseUrl } : { dataDir: resolve(options.dataDir) },
+  );
+  try {
+    await migrate(database);
+    const ctx: AppContext = { database, db: database.db, clock: systemClock, config: { ...defaultConfig, webRoot: WEB_ROOT } };
+    if (options.demo && (await isEmpty(database.db))) {
+      const { accounts } = await seedDemoHall(database.db);
+      log(`已创建演示大厅“随县政务服务中心”。演示账号（密码均为 ${DEMO_PASSWORD}）：`);
+      for (const a of accounts) log(`  ${a.username.padEnd(16)} ${a.displayName}（${a.roles.join(',')}）`);
+    }
+    const adminPassword = await ensureAdmin(database.db);
+    if (adminPassword) log(`已创建管理员 admin，初始密码（只显示这一次）：${adminPassword}`);
+    const app = await buildApp(ctx, { logger: { level: process.env.LOG_LEVEL ?? 'info', redact: (await import('./app.js')).LOG_REDACT } });
+    await app.listen({ port: options.port, host: options.host });
+    const url = `http://${options.host === '0.0.0.0' ? 'localhost' : options.host}:${options.port}`;
+    return {
+      app,
+      database,
+      url,
+      async stop() {
+        await app.close();
+        await database.close();
+      },
+    };
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+}

@@ -1,0 +1,54 @@
+import pg from 'pg';
+import { openDatabase, type Database } from '../db/client.js';
+import { migrate } from '../db/migrate.js';
+
+// One database per test worker, migrated once and emptied between tests: a fresh PGlite takes seconds
+// to start, so starting one per test would dominate the run.
+let shared: Promise<Database> | undefined;
+
+export function testDatabase(): Promise<Database> {
+  shared ??= open();
+  return shared;
+}
+
+async function open(): Promise<Database> {
+  const lane = process.env.TEST_DB ?? 'pglite';
+  let database: Database;
+  if (lane === 'postgres') {
+    const url = process.env.TEST_DATABASE_URL;
+    if (!url) throw new Error('TEST_DATABASE_URL is required for the PostgreSQL lane');
+    const name = `onewindow_test_${process.env.VITEST_POOL_ID ?? process.pid}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const target = new URL(url);
+    target.pathname = `/${name}`;
+    database = await openDatabase({ databaseUrl: target.toString() });
+  } else {
+    database = await openDatabase({});
+  }
+  await migrate(database);
+  return database;
+}
+
+/** Empties every table but the migration record, keeping the schema. */
+export async function resetDatabase(database: Database): Promise<void> {
+  const tables = await database.query<{ tablename: string }>(
+    `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations'`,
+  );
+  if (tables.length === 0) return;
+  await database.query(`TRUNCATE ${tables.map((t) => `"${t.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`);
+}
+
+/** Row counts of every table: a request that is refused must leave these unchanged. */
+export async function rowCounts(database: Database): Promise<Record<string, number>> {
+  const tables = await database.query<{ tablename: string }>(
+    `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations' ORDER BY tablename`,
+  );
+  if (tables.length === 0) return {};
+  const sql = tables.map((t) => `SELECT '${t.tablename}' AS t, count(*)::int AS n FROM "${t.tablename}"`).join(' UNION ALL ');
+  const rows = await database.query<{ t: string; n: number }>(sql);
+  return Object.fromEntries(rows.map((r) => [r.t, Number(r.n)]));
+}
