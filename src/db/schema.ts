@@ -2,3 +2,6 @@
 export * from '../org/tables.js';
 export * from '../auth/tables.js';
 export * from '../audit/tables.js';
+export * from '../notify/tables.js';
+export * from '../jobs/tables.js';
+export * from '../calendar/tables.js';

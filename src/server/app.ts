@@ -9,6 +9,9 @@ import { registerAuthRoutes } from '../auth/routes.js';
 import { createAuthService } from '../auth/service.js';
 import { createUserService } from '../auth/users.js';
 import { registerAuditRoutes } from '../audit/routes.js';
+import { registerCalendarRoutes } from '../calendar/routes.js';
+import { createCalendarService } from '../calendar/service.js';
+import { registerNotifyRoutes } from '../notify/routes.js';
 import { createOrgService } from '../org/service.js';
 import { registerOrgRoutes } from '../org/routes.js';
 import type { AppContext } from './context.js';
@@ -66,6 +69,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       registerAuthRoutes(typed, auth);
       registerOrgRoutes(typed, createOrgService(ctx), createUserService(ctx));
       registerAuditRoutes(typed, ctx.db);
+      registerCalendarRoutes(typed, ctx.db, createCalendarService(ctx));
+      registerNotifyRoutes(typed, ctx.db);
     },
     { prefix: API_PREFIX },
   );

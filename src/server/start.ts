@@ -5,10 +5,12 @@ import { openDatabase, type Database } from '../db/client.js';
 import { migrate } from '../db/migrate.js';
 import { seedDemoHall } from '../demo/seed.js';
 import { DEMO_PASSWORD } from '../demo/hall.js';
-import { buildApp } from './app.js';
+import { buildApp, LOG_REDACT } from './app.js';
 import { ensureAdmin, isEmpty } from './bootstrap.js';
 import { systemClock } from './clock.js';
 import { defaultConfig, type AppContext } from './context.js';
+import { timerHandlers } from './timer-handlers.js';
+import { startWorkers } from './workers.js';
 
 export interface ServeOptions {
   port: number;
@@ -42,14 +44,16 @@ export async function startServer(options: ServeOptions, log: (line: string) => 
     }
     const adminPassword = await ensureAdmin(database.db);
     if (adminPassword) log(`已创建管理员 admin，初始密码（只显示这一次）：${adminPassword}`);
-    const app = await buildApp(ctx, { logger: { level: process.env.LOG_LEVEL ?? 'info', redact: (await import('./app.js')).LOG_REDACT } });
+    const app = await buildApp(ctx, { logger: { level: process.env.LOG_LEVEL ?? 'info', redact: LOG_REDACT } });
     await app.listen({ port: options.port, host: options.host });
+    const workers = startWorkers(ctx, timerHandlers(ctx), { log: app.log });
     const url = `http://${options.host === '0.0.0.0' ? 'localhost' : options.host}:${options.port}`;
     return {
       app,
       database,
       url,
       async stop() {
+        await workers.stop();
         await app.close();
         await database.close();
       },

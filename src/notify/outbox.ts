@@ -1,0 +1,35 @@
+import type { Db } from '../db/client.js';
+import { notifications } from './tables.js';
+
+/**
+ * A notice to a person (SMS to a phone) or to a staff member (by user id). Written in the caller's
+ * transaction; `dedupeKey` makes a notice that must go once (a reminder) harmless to enqueue twice.
+ */
+export interface Notice {
+  hallId: string;
+  channel: 'sms' | 'staff';
+  recipient: string;
+  template: string;
+  body: string;
+  params?: Record<string, unknown>;
+  dedupeKey?: string;
+  at: Date;
+}
+
+export async function enqueueNotice(tx: Db, notice: Notice): Promise<boolean> {
+  const rows = await tx
+    .insert(notifications)
+    .values({
+      hallId: notice.hallId,
+      channel: notice.channel,
+      recipient: notice.recipient,
+      template: notice.template,
+      body: notice.body,
+      params: notice.params ?? {},
+      dedupeKey: notice.dedupeKey ?? null,
+      createdAt: notice.at,
+    })
+    .onConflictDoNothing()
+    .returning({ id: notifications.id });
+  return rows.length > 0;
+}

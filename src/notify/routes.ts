@@ -1,0 +1,29 @@
+import { and, desc, eq, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../db/client.js';
+import type { Api } from '../server/http.js';
+import { currentUser } from '../auth/guard.js';
+import { maskPhone } from '../shared/identity.js';
+import { notifications } from './tables.js';
+
+export function registerNotifyRoutes(app: Api, db: Db): void {
+  app.get('/notifications', {
+    config: { access: ['admin', 'manager'] },
+    schema: {
+      tags: ['notifications'],
+      summary: '消息记录（短信与工作人员提醒，号码已脱敏）',
+      querystring: z.object({
+        status: z.enum(['pending', 'sent', 'failed']).optional(),
+        template: z.string().max(60).optional(),
+        limit: z.coerce.number().int().min(1).max(500).default(100),
+      }),
+    },
+    handler: async (req) => {
+      const where: SQL[] = [eq(notifications.hallId, currentUser(req).hallId)];
+      if (req.query.status) where.push(eq(notifications.status, req.query.status));
+      if (req.query.template) where.push(eq(notifications.template, req.query.template));
+      const rows = await db.select().from(notifications).where(and(...where)).orderBy(desc(notifications.createdAt)).limit(req.query.limit);
+      return rows.map((n) => ({ ...n, recipient: n.channel === 'sms' ? maskPhone(n.recipient) : n.recipient, params: undefined }));
+    },
+  });
+}

@@ -1,0 +1,54 @@
+import { and, asc, eq, lt } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import type { Clock } from '../server/clock.js';
+import { notifications } from './tables.js';
+
+/** Where messages leave the system: an SMS gateway in production, the development adapter here. */
+export interface NoticeAdapter {
+  readonly name: string;
+  send(message: { channel: 'sms' | 'staff'; recipient: string; body: string }): Promise<void>;
+}
+
+/**
+ * The development adapter delivers nothing: the message stays in the outbox, marked sent, where the
+ * 消息记录 page shows it. A hall plugs in its SMS gateway by implementing NoticeAdapter.
+ */
+export const recordingAdapter: NoticeAdapter = { name: 'record', send: async () => {} };
+
+const MAX_ATTEMPTS = 5;
+
+export function createNoticeSender({ db, clock }: { db: Db; clock: Clock }, adapter: NoticeAdapter) {
+  return {
+    /** Sends pending messages, each claimed so two nodes never send the same one. */
+    async sendPending(batch = 50): Promise<number> {
+      let sent = 0;
+      for (let i = 0; i < batch; i++) {
+        const done = await db.transaction(async (tx) => {
+          const [msg] = await tx
+            .select()
+            .from(notifications)
+            .where(and(eq(notifications.status, 'pending'), lt(notifications.attempts, MAX_ATTEMPTS)))
+            .orderBy(asc(notifications.createdAt))
+            .limit(1)
+            .for('update', { skipLocked: true });
+          if (!msg) return null;
+          try {
+            await adapter.send({ channel: msg.channel, recipient: msg.recipient, body: msg.body });
+            await tx.update(notifications).set({ status: 'sent', sentAt: clock.now(), attempts: msg.attempts + 1 }).where(eq(notifications.id, msg.id));
+            return true;
+          } catch (err) {
+            const attempts = msg.attempts + 1;
+            await tx
+              .update(notifications)
+              .set({ attempts, status: attempts >= MAX_ATTEMPTS ? 'failed' : 'pending', lastError: String((err as Error).message ?? err).slice(0, 500) })
+              .where(eq(notifications.id, msg.id));
+            return false;
+          }
+        });
+        if (done === null) break;
+        if (done) sent++;
+      }
+      return sent;
+    },
+  };
+}
