@@ -46,6 +46,13 @@ export function createUserService({ db, clock }: AppContext) {
     }
   }
 
+  /** Only an admin may make an admin: a manager runs the hall, not the system. */
+  function checkGrant(actor: Actor, roles: Role[] | undefined) {
+    if (roles?.includes('admin') && !actor.roles.includes('admin')) {
+      throw new DomainError(403, 'FORBIDDEN', '只有系统管理员可以授予管理员角色');
+    }
+  }
+
   return {
     list: (hallId: string) => views(db, hallId),
 
@@ -55,6 +62,7 @@ export function createUserService({ db, clock }: AppContext) {
       input: { username: string; password: string; displayName?: string; roles: Role[]; departmentId?: string | null; windowIds: string[] },
       options: { mustChangePassword?: boolean } = {},
     ) {
+      checkGrant(actor, input.roles);
       const problem = passwordProblem(input.password);
       if (problem) throw new DomainError(400, 'WEAK_PASSWORD', problem);
       const passwordHash = await hashPassword(input.password);
@@ -88,9 +96,13 @@ export function createUserService({ db, clock }: AppContext) {
       id: string,
       input: { displayName?: string; roles?: Role[]; departmentId?: string | null; windowIds?: string[]; active?: boolean },
     ) {
+      checkGrant(actor, input.roles);
       return db.transaction(async (tx) => {
         const [before] = await views(tx, hallId, id);
         if (!before) throw notFound('用户');
+        if (before.roles.includes('admin') && !actor.roles.includes('admin')) {
+          throw new DomainError(403, 'FORBIDDEN', '只有系统管理员可以修改管理员账号');
+        }
         if (actor.id === id && (input.active === false || (input.roles && !input.roles.includes('admin') && before.roles.includes('admin')))) {
           throw validationFailed('不能停用自己或取消自己的管理员角色');
         }

@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Database } from './client.js';
+import { packageRoot } from './paths.js';
 
 // Plain numbered SQL files, applied once each in order inside one transaction per file. An advisory
 // lock makes app nodes starting together on one PostgreSQL apply them exactly once.
-export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'migrations');
+export const MIGRATIONS_DIR = join(packageRoot(), 'migrations');
 const LOCK_KEY = 7_300_001;
 
 export function listMigrations(dir = MIGRATIONS_DIR): { name: string; sql: string }[] {

@@ -4,4 +4,5 @@ export * from '../auth/tables.js';
 export * from '../audit/tables.js';
 export * from '../notify/tables.js';
 export * from '../jobs/tables.js';
+export * from '../catalog/tables.js';
 export * from '../calendar/tables.js';

@@ -2,12 +2,15 @@ import { hashPassword } from '../auth/passwords.js';
 import { users, userWindows } from '../auth/tables.js';
 import { recordAudit, SYSTEM_ACTOR } from '../audit/audit.js';
 import type { Db } from '../db/client.js';
-import { departments, halls, services, windows, windowServices } from '../org/tables.js';
+import { GuideContent, DEFAULT_APPOINTMENT } from '../catalog/schemas.js';
+import { insertServices, withMaterialIds } from '../catalog/service.js';
+import { departments, halls, windows, windowServices } from '../org/tables.js';
 import { DEMO_DEPARTMENTS, DEMO_HALL, DEMO_PASSWORD, DEMO_USERS, DEMO_WINDOWS } from './hall.js';
+import { DEMO_GUIDES } from './guides.js';
 import { DEMO_SERVICES } from './services.js';
 
 /** Seeds the demo county hall into an empty database, in one transaction. */
-export async function seedDemoHall(db: Db): Promise<{ hallId: string; accounts: { username: string; displayName: string; roles: string[] }[] }> {
+export async function seedDemoHall(db: Db, now = new Date()): Promise<{ hallId: string; accounts: { username: string; displayName: string; roles: string[] }[] }> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   return db.transaction(async (tx) => {
     const [hall] = await tx
@@ -25,24 +28,22 @@ export async function seedDemoHall(db: Db): Promise<{ hallId: string; accounts: 
       .values(DEMO_WINDOWS.map((w) => ({ hallId, number: w.number, name: w.name, departmentId: w.department ? deptId.get(w.department)! : null })))
       .returning({ id: windows.id, number: windows.number });
     const windowId = new Map(windowRows.map((w) => [w.number, w.id]));
-    const serviceRows = await tx
-      .insert(services)
-      .values(
-        DEMO_SERVICES.map((s) => ({
-          hallId,
-          code: s.code,
-          name: s.name,
-          departmentId: deptId.get(s.department)!,
-          kind: s.kind,
-          legalLimitDays: s.legalLimitDays,
-          promisedLimitDays: s.promisedLimitDays,
-          queuePrefix: s.queuePrefix,
-          bookable: s.bookable,
-          appointment: s.bookable ? { slotMinutes: 30, capacity: 3, daysAhead: 7 } : null,
-        })),
-      )
-      .returning({ id: services.id, code: services.code });
-    const serviceId = new Map(serviceRows.map((s) => [s.code, s.id]));
+    // Every demo guide goes through the catalogue's own schema, so the demo cannot drift from what an
+    // editor could save; each is published as version 1.
+    const serviceId = await insertServices(
+      tx,
+      SYSTEM_ACTOR,
+      hallId,
+      now,
+      DEMO_SERVICES.map((s) => ({
+        code: s.code,
+        publish: true,
+        content: withMaterialIds(
+          GuideContent.parse({ ...DEMO_GUIDES[s.code], name: s.name, category: s.category, departmentId: deptId.get(s.department)!, kind: s.kind, legalLimitDays: s.legalLimitDays, promisedLimitDays: s.promisedLimitDays }),
+        ),
+        settings: { queuePrefix: s.queuePrefix, bookable: s.bookable, greenChannel: s.greenChannel, appointment: s.bookable ? DEFAULT_APPOINTMENT : null },
+      })),
+    );
     await tx.insert(windowServices).values(
       DEMO_SERVICES.flatMap((s) => s.windows.map((n) => ({ windowId: windowId.get(n)!, serviceId: serviceId.get(s.code)! }))),
     );

@@ -110,3 +110,35 @@ describe('organisation: departments, windows, users, hours', () => {
     await expect(t.database.query(`DELETE FROM audit_events`)).rejects.toThrow(/append-only/);
   });
 });
+
+describe('organisation: what a manager may not do, and what the public sees', () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t?.close());
+
+  it('counts each department’s windows', async () => {
+    const depts = (await t.api('manager', { method: 'GET', url: '/departments' })).json() as { name: string; windowCount: number }[];
+    expect(depts.find((d) => d.name === '测试局')?.windowCount).toBe(1);
+    expect(depts.find((d) => d.name === '另一局')?.windowCount).toBe(0);
+  });
+
+  it('lets only an admin create or promote an admin', async () => {
+    const create = await t.api('manager', { method: 'POST', url: '/users', payload: { username: 'boss', password: 'Passw0rd12', roles: ['admin'] } });
+    expect(create.statusCode).toBe(403);
+    const users = (await t.api('admin', { method: 'GET', url: '/users' })).json() as { id: string; username: string }[];
+    const staff = users.find((u) => u.username === 'staff')!;
+    const promote = await t.api('manager', { method: 'PATCH', url: `/users/${staff.id}`, payload: { roles: ['admin'] } });
+    expect(promote.statusCode).toBe(403);
+    const byAdmin = await t.api('admin', { method: 'POST', url: '/users', payload: { username: 'boss', password: 'Passw0rd12', roles: ['admin'] } });
+    expect(byAdmin.statusCode).toBe(201);
+  });
+
+  it('tells the public the hall’s name and hours without a login', async () => {
+    const res = await t.api(null, { method: 'GET', url: '/public/hall' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ name: '测试政务服务中心', code: 'TEST' });
+    expect((await t.api(null, { method: 'GET', url: '/public/hall?hall=NOPE' })).statusCode).toBe(404);
+  });
+});

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { Db } from '../db/client.js';
+import { publicHallId } from './hall-scope.js';
 import type { Api } from '../server/http.js';
 import { IdParams } from '../server/http.js';
 import { currentUser } from '../auth/guard.js';
@@ -10,7 +12,18 @@ import { Department, DepartmentInput, Hall, HallHours, User, UserInput, UserUpda
 const ORG_ADMINS = ['admin', 'manager'] as const;
 const ALL_STAFF = ['admin', 'manager', 'leader', 'staff', 'supervisor'] as const;
 
-export function registerOrgRoutes(app: Api, org: OrgService, users: UserService): void {
+export function registerOrgRoutes(app: Api, org: OrgService, users: UserService, db: Db): void {
+  app.get('/public/hall', {
+    config: { access: 'public' },
+    schema: {
+      tags: ['organisation'],
+      summary: '服务中心名称、地址、电话与办公时间（公开）',
+      querystring: z.object({ hall: z.string().max(16).optional() }),
+      response: { 200: Hall.pick({ code: true, name: true, address: true, phone: true, hours: true, level: true }) },
+    },
+    handler: async (req) => org.hall(await publicHallId(db, req)),
+  });
+
   app.get('/hall', {
     config: { access: ALL_STAFF },
     schema: { tags: ['organisation'], summary: '本服务中心', response: { 200: Hall } },

@@ -3,7 +3,8 @@ import type { Db } from '../db/client.js';
 import type { AppContext } from '../server/context.js';
 import { duplicate, notFound, validationFailed } from '../server/errors.js';
 import { recordAudit, type Actor } from '../audit/audit.js';
-import { departments, halls, services, windowServices, windows } from './tables.js';
+import { departments, halls, windowServices, windows } from './tables.js';
+import { services } from '../catalog/tables.js';
 import type { HallHoursInput } from './schemas.js';
 
 export interface WindowView {
@@ -80,7 +81,8 @@ export function createOrgService({ db }: AppContext) {
           id: departments.id,
           name: departments.name,
           sortOrder: departments.sortOrder,
-          windowCount: sql<number>`(select count(*)::int from windows w where w.department_id = ${departments.id})`,
+          // Written out: an interpolated column renders unqualified ("id") and would bind to w.id.
+          windowCount: sql<number>`(select count(*)::int from windows w where w.department_id = departments.id)`,
         })
         .from(departments)
         .where(eq(departments.hallId, hallId))

@@ -1,4 +1,4 @@
-import { boolean, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { HallHoursInput as HallHours } from './schemas.js';
 
 export const halls = pgTable('halls', {
@@ -45,17 +45,5 @@ export const windowServices = pgTable(
   (t) => [primaryKey({ columns: [t.windowId, t.serviceId] })],
 );
 
-export const services = pgTable('services', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  hallId: uuid('hall_id').notNull(),
-  code: text('code').notNull(),
-  name: text('name').notNull(),
-  departmentId: uuid('department_id').notNull(),
-  kind: text('kind').$type<'immediate' | 'promised'>().notNull(),
-  legalLimitDays: integer('legal_limit_days').notNull(),
-  promisedLimitDays: integer('promised_limit_days').notNull(),
-  queuePrefix: text('queue_prefix').notNull(),
-  bookable: boolean('bookable').notNull().default(false),
-  appointment: jsonb('appointment').$type<{ slotMinutes: number; capacity: number; daysAhead: number } | null>(),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-});
+// The services table belongs to the catalogue; re-exported so code written against org/tables.js keeps working.
+export { services } from '../catalog/tables.js';

@@ -11,11 +11,13 @@ import { createUserService } from '../auth/users.js';
 import { registerAuditRoutes } from '../audit/routes.js';
 import { registerCalendarRoutes } from '../calendar/routes.js';
 import { createCalendarService } from '../calendar/service.js';
+import { registerCatalogRoutes } from '../catalog/routes.js';
+import { createCatalogService } from '../catalog/service.js';
 import { registerNotifyRoutes } from '../notify/routes.js';
 import { createOrgService } from '../org/service.js';
 import { registerOrgRoutes } from '../org/routes.js';
 import type { AppContext } from './context.js';
-import { registerErrorHandler, routeNotFound } from './errors.js';
+import { registerErrorHandler } from './errors.js';
 
 export interface BuildOptions {
   logger?: boolean | object;
@@ -40,7 +42,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  registerErrorHandler(app);
+  const serveWeb = Boolean(ctx.config.webRoot && existsSync(ctx.config.webRoot));
+  registerErrorHandler(app, { spaFallback: serveWeb });
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -67,23 +70,15 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     async (api) => {
       const typed = api.withTypeProvider<ZodTypeProvider>();
       registerAuthRoutes(typed, auth);
-      registerOrgRoutes(typed, createOrgService(ctx), createUserService(ctx));
+      registerOrgRoutes(typed, createOrgService(ctx), createUserService(ctx), ctx.db);
       registerAuditRoutes(typed, ctx.db);
       registerCalendarRoutes(typed, ctx.db, createCalendarService(ctx));
+      registerCatalogRoutes(typed, createCatalogService(ctx), ctx.db);
       registerNotifyRoutes(typed, ctx.db);
     },
     { prefix: API_PREFIX },
   );
 
-  if (ctx.config.webRoot && existsSync(ctx.config.webRoot)) {
-    await app.register(fastifyStatic, { root: ctx.config.webRoot, wildcard: false });
-    // The web app routes in the browser: any other GET outside the API gets index.html.
-    app.setNotFoundHandler((request, reply) => {
-      if (request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/open311/')) {
-        return reply.sendFile('index.html');
-      }
-      return reply.code(404).send(routeNotFound(request));
-    });
-  }
+  if (serveWeb) await app.register(fastifyStatic, { root: ctx.config.webRoot!, wildcard: false });
   return app;
 }

@@ -54,7 +54,7 @@ function pgCode(err: unknown): string | undefined {
   return undefined;
 }
 
-export function registerErrorHandler(app: FastifyInstance): void {
+export function registerErrorHandler(app: FastifyInstance, options: { spaFallback?: boolean } = {}): void {
   app.setErrorHandler((err: FastifyError | DomainError, request, reply) => {
     if (err instanceof DomainError) {
       return reply.code(err.status).send(body(err.code, err.message, err.details));
@@ -83,7 +83,11 @@ export function registerErrorHandler(app: FastifyInstance): void {
     return reply.code(500).send(body('INTERNAL', '服务器内部错误，请稍后再试'));
   });
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send(routeNotFound(request));
+    // The web app routes in the browser: any other GET outside the API gets index.html.
+    if (options.spaFallback && request.method === 'GET' && !/^\/(api|open311)\//.test(request.url)) {
+      return reply.sendFile('index.html');
+    }
+    return reply.code(404).send(routeNotFound(request));
   });
 }
 

@@ -1,5 +1,5 @@
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { packageRoot } from '../db/paths.js';
 import type { FastifyInstance } from 'fastify';
 import { openDatabase, type Database } from '../db/client.js';
 import { migrate } from '../db/migrate.js';
@@ -20,8 +20,7 @@ export interface ServeOptions {
   demo: boolean;
 }
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const WEB_ROOT = join(ROOT, 'dist', 'web');
+export const WEB_ROOT = join(packageRoot(), 'dist', 'web');
 
 export interface RunningServer {
   app: FastifyInstance;
