@@ -4,12 +4,43 @@ import { startServer } from './server/start.js';
 
 const HELP = `用法 / usage:
   onewindow serve [--port N] [--host H] [--data-dir DIR] [--demo]
+  onewindow backup FILE [--data-dir DIR]     备份（PGlite 需先停止服务；PostgreSQL 用 pg_dump）
+  onewindow restore FILE [--data-dir DIR]    恢复到新的空目录或空数据库，并按清单核对行数
 
 环境变量 / environment:
   PORT, HOST, DATA_DIR (默认 ./data, PGlite), DATABASE_URL (使用 PostgreSQL), ONEWINDOW_ADMIN_PASSWORD`;
 
+async function backupOrRestore(command: 'backup' | 'restore', rest: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { 'data-dir': { type: 'string' } } });
+  const file = positionals[0];
+  if (!file) {
+    console.error(HELP);
+    return 2;
+  }
+  const databaseUrl = process.env.DATABASE_URL || undefined;
+  const dataDir = values['data-dir'] ?? process.env.DATA_DIR ?? './data';
+  const ops = await import('./ops/backup.js');
+  try {
+    const manifest =
+      command === 'backup'
+        ? databaseUrl
+          ? await ops.backupPostgres(databaseUrl, file)
+          : await ops.backupDataDir(dataDir, file)
+        : databaseUrl
+          ? await ops.restorePostgres(file, databaseUrl)
+          : await ops.restoreDataDir(file, dataDir);
+    const rows = Object.values(manifest.counts).reduce((a, b) => a + b, 0);
+    console.log(command === 'backup' ? `已备份到 ${file}（${rows} 行）` : `已从 ${file} 恢复并核对 ${rows} 行`);
+    return 0;
+  } catch (err) {
+    console.error((err as Error).message);
+    return 1;
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'backup' || command === 'restore') return backupOrRestore(command, rest);
   if (command !== 'serve') {
     console.log(HELP);
     return command === undefined || command === '--help' || command === 'help' ? 0 : 2;

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { openDatabase, type Database } from '../db/client.js';
 import { migrate } from '../db/migrate.js';
+import { rowCounts as countAll } from '../db/counts.js';
 
 // One database per test worker, migrated once and emptied between tests: a fresh PGlite takes seconds
 // to start, so starting one per test would dominate the run.
@@ -42,13 +43,8 @@ export async function resetDatabase(database: Database): Promise<void> {
   await database.query(`TRUNCATE ${tables.map((t) => `"${t.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`);
 }
 
-/** Row counts of every table: a request that is refused must leave these unchanged. */
+/** Row counts of every table but the migration record. */
 export async function rowCounts(database: Database): Promise<Record<string, number>> {
-  const tables = await database.query<{ tablename: string }>(
-    `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations' ORDER BY tablename`,
-  );
-  if (tables.length === 0) return {};
-  const sql = tables.map((t) => `SELECT '${t.tablename}' AS t, count(*)::int AS n FROM "${t.tablename}"`).join(' UNION ALL ');
-  const rows = await database.query<{ t: string; n: number }>(sql);
-  return Object.fromEntries(rows.map((r) => [r.t, Number(r.n)]));
+  const { schema_migrations: _, ...counts } = await countAll(database);
+  return counts;
 }
