@@ -8,6 +8,7 @@ const lanes = [
       name: 'unit',
       include: ['src/**/*.test.ts', 'bench/**/*.test.ts'],
       exclude: ['src/**/*.api.test.ts', 'src/**/*.browser.test.ts', 'src/**/*.pg.test.ts'],
+      testTimeout: 60_000,
     },
   },
   {
@@ -16,8 +17,8 @@ const lanes = [
       include: ['src/**/*.api.test.ts'],
       env: { TEST_DB: 'pglite' },
       isolate: false,
-      testTimeout: 30_000,
-      hookTimeout: 60_000,
+      testTimeout: 90_000,
+      hookTimeout: 120_000,
     },
   },
   ...(process.env.TEST_DATABASE_URL
@@ -28,8 +29,8 @@ const lanes = [
             include: ['src/**/*.api.test.ts', 'src/**/*.pg.test.ts'],
             env: { TEST_DB: 'postgres' },
             isolate: false,
-            testTimeout: 30_000,
-            hookTimeout: 60_000,
+            testTimeout: 90_000,
+            hookTimeout: 120_000,
           },
         },
       ]

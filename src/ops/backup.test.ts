@@ -31,7 +31,7 @@ describe('backup and restore of a PGlite hall', () => {
     await restored.close();
 
     await expect(restoreDataDir(file, target)).rejects.toThrow(/不是空的/);
-  }, 60_000);
+  }, 180_000);
 
   it('refuses to back up a folder a running server holds', async () => {
     const dir = join(root, 'busy');
@@ -41,5 +41,5 @@ describe('backup and restore of a PGlite hall', () => {
     } finally {
       await db.close();
     }
-  }, 60_000);
+  }, 180_000);
 });
