@@ -70,5 +70,5 @@ describe('onewindow serve', () => {
     expect(again.status).toBe(200);
     third.child.kill('SIGTERM');
     expect(await third.exited).toBe(0);
-  }, 60_000);
+  }, 180_000);
 });
