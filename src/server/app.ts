@@ -11,11 +11,17 @@ import { createUserService } from '../auth/users.js';
 import { registerAuditRoutes } from '../audit/routes.js';
 import { registerCalendarRoutes } from '../calendar/routes.js';
 import { createCalendarService } from '../calendar/service.js';
+import { registerCaseRoutes } from '../cases/routes.js';
 import { registerCatalogRoutes } from '../catalog/routes.js';
 import { createCatalogService } from '../catalog/service.js';
+import { createFeedback, registerFeedbackOpen311, registerFeedbackRoutes } from '../feedback/routes.js';
 import { registerNotifyRoutes } from '../notify/routes.js';
 import { createOrgService } from '../org/service.js';
 import { registerOrgRoutes } from '../org/routes.js';
+import { registerQueueRoutes } from '../queue/routes.js';
+import { registerReportsRoutes } from '../reports/routes.js';
+import { registerStaffRoutes } from '../staff/routes.js';
+import { registerAppointmentRoutes } from '../appointments/routes.js';
 import type { AppContext } from './context.js';
 import { registerErrorHandler } from './errors.js';
 
@@ -66,6 +72,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     }
   });
 
+  const feedback = createFeedback(ctx);
   await app.register(
     async (api) => {
       const typed = api.withTypeProvider<ZodTypeProvider>();
@@ -75,9 +82,17 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       registerCalendarRoutes(typed, ctx.db, createCalendarService(ctx));
       registerCatalogRoutes(typed, createCatalogService(ctx), ctx.db);
       registerNotifyRoutes(typed, ctx.db);
+      registerQueueRoutes(typed, ctx);
+      registerCaseRoutes(typed, ctx);
+      registerFeedbackRoutes(typed, ctx, feedback);
+      registerStaffRoutes(typed, ctx);
+      registerReportsRoutes(typed, ctx);
+      registerAppointmentRoutes(typed, ctx);
     },
     { prefix: API_PREFIX },
   );
+  // Open311 GeoReport v2 follows its own spec (paths, errors, api_key), outside /api/v1.
+  await registerFeedbackOpen311(app, ctx, feedback);
 
   if (serveWeb) await app.register(fastifyStatic, { root: ctx.config.webRoot!, wildcard: false });
   return app;

@@ -1,7 +1,16 @@
+import { appointmentTimerHandlers } from '../appointments/service.js';
+import { caseTimerHandlers } from '../cases/service.js';
+import { feedbackTimerHandlers } from '../feedback/index.js';
 import type { TimerHandler } from '../jobs/timers.js';
+import { staffTimerHandlers } from '../staff/gaps.js';
 import type { AppContext } from './context.js';
 
 /** Every capability's timer handlers by kind; one line per capability. */
-export function timerHandlers(_ctx: AppContext): Record<string, TimerHandler> {
-  return {};
+export function timerHandlers(ctx: AppContext): Record<string, TimerHandler> {
+  return {
+    ...appointmentTimerHandlers(ctx),
+    ...caseTimerHandlers(ctx),
+    ...feedbackTimerHandlers,
+    ...staffTimerHandlers(ctx),
+  };
 }

@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { idNumberProblem, isMobilePhone, isValidIdNumber, maskIdNumber, maskName, maskPhone } from './identity.js';
+import {
+  creditCodeCheckCharacter,
+  creditCodeProblem,
+  idNumberProblem,
+  isLandlinePhone,
+  isMobilePhone,
+  isValidCreditCode,
+  isValidIdNumber,
+  maskIdNumber,
+  maskName,
+  maskPhone,
+} from './identity.js';
 
 describe('ID number (GB 11643)', () => {
   it('accepts numbers whose check digit matches, including a final X typed in lower case', () => {
@@ -47,5 +58,43 @@ describe('masks for public views', () => {
     expect(maskPhone('13812345678')).toBe('138****5678');
     expect(isMobilePhone('13812345678')).toBe(true);
     expect(isMobilePhone('12812345678')).toBe(false);
+  });
+});
+
+describe('unified social credit code (GB 32100-2015)', () => {
+  it('accepts real codes whose check character matches, typed in lower case or with spaces', () => {
+    // The standard's example and a listed company's published code.
+    expect(isValidCreditCode('91350100M000100Y43')).toBe(true);
+    expect(isValidCreditCode('91440300708461136T')).toBe(true);
+    expect(isValidCreditCode('91350100m000100y43')).toBe(true);
+    expect(isValidCreditCode('9135 0100 M000 100Y 43')).toBe(true);
+  });
+
+  it('refuses the letters I, O, Z, S and V, wrong lengths and a wrong check character', () => {
+    for (const letter of ['I', 'O', 'Z', 'S', 'V']) expect(creditCodeProblem(`91350100M000100${letter}43`)).toBe('format');
+    expect(creditCodeProblem('91350100M000100Y4')).toBe('format');
+    expect(creditCodeProblem('91350100M000100Y44')).toBe('checkCharacter');
+  });
+
+  it('catches every single-character typo in the first 17 characters', () => {
+    const alphabet = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+    const good = '91350100M000100Y43';
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 16 }), fc.integer({ min: 1, max: 30 }), (pos, delta) => {
+        const replaced = alphabet[(alphabet.indexOf(good[pos]!) + delta) % 31]!;
+        const typo = good.slice(0, pos) + replaced + good.slice(pos + 1);
+        // 31 is prime and no weight is a multiple of it, so the weighted sum always moves.
+        expect(creditCodeProblem(typo)).toBe('checkCharacter');
+      }),
+    );
+    expect(creditCodeCheckCharacter(good.slice(0, 17))).toBe('3');
+  });
+});
+
+describe('phone numbers', () => {
+  it('takes a landline with its area code, which companies often give', () => {
+    expect(isLandlinePhone('0722-1234567')).toBe(true);
+    expect(isLandlinePhone('01012345678')).toBe(true);
+    expect(isLandlinePhone('13812345678')).toBe(false);
   });
 });

@@ -73,3 +73,45 @@ export function maskPhone(phone: string): string {
   if (chars.length <= 7) return '*'.repeat(chars.length);
   return chars.slice(0, 3).join('') + '*'.repeat(chars.length - 7) + chars.slice(-4).join('');
 }
+
+// Unified social credit code (统一社会信用代码, GB 32100-2015): 18 characters from a 31-character alphabet
+// (digits and capitals without I, O, Z, S, V), the last one a check character over the first 17 with
+// weights 3^i mod 31.
+const CREDIT_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const CREDIT_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28] as const;
+const CREDIT_PATTERN = /^[0-9ABCDEFGHJKLMNPQRTUWXY]{18}$/;
+
+export type CreditCodeProblem = 'format' | 'checkCharacter';
+
+/** The GB 32100 check character for the first 17 characters (which must be from the code's alphabet). */
+export function creditCodeCheckCharacter(first17: string): string {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += CREDIT_ALPHABET.indexOf(first17[i]!) * CREDIT_WEIGHTS[i]!;
+  return CREDIT_ALPHABET[(31 - (sum % 31)) % 31]!;
+}
+
+/** Upper-cases and drops spaces, as people type it. */
+export function normalizeCreditCode(value: string): string {
+  return value.replace(/\s+/g, '').toUpperCase();
+}
+
+/** Why a unified social credit code is not valid, or null when it is. */
+export function creditCodeProblem(value: string): CreditCodeProblem | null {
+  const code = normalizeCreditCode(value);
+  if (!CREDIT_PATTERN.test(code)) return 'format';
+  return creditCodeCheckCharacter(code.slice(0, 17)) === code[17] ? null : 'checkCharacter';
+}
+
+export function isValidCreditCode(value: string): boolean {
+  return creditCodeProblem(value) === null;
+}
+
+export const CREDIT_CODE_MESSAGES: Record<CreditCodeProblem, string> = {
+  format: '统一社会信用代码应为 18 位数字或大写字母（不使用 I、O、Z、S、V）',
+  checkCharacter: '统一社会信用代码校验位不正确，请核对后重新输入',
+};
+
+/** Mainland landline with area code, e.g. `0722-1234567` (a company often gives one). */
+export function isLandlinePhone(value: string): boolean {
+  return /^0\d{2,3}-?\d{7,8}$/.test(value);
+}

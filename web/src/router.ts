@@ -8,10 +8,15 @@ import org from './pages/org/routes';
 import audit from './pages/audit/routes';
 import calendar from './pages/calendar/routes';
 import catalog from './pages/catalog/routes';
+import cases from './pages/cases/routes';
+import feedback from './pages/feedback/routes';
 import portal from './pages/portal/routes';
+import staff from './pages/staff/routes';
+import reports from './pages/reports/routes';
+import appointments from './pages/appointments/routes';
 
 /** Every capability's pages. Add yours here; the order is the order of the staff sidebar. */
-const CAPABILITIES: Capability[] = [home, queue, catalog, org, calendar, audit, auth, portal];
+const CAPABILITIES: Capability[] = [home, queue, staff, reports, cases, feedback, catalog, org, calendar, audit, auth, portal, appointments];
 
 export const router = createRouter({
   history: createWebHistory(),

@@ -8,9 +8,6 @@ import ComingSoon from '@/components/ComingSoon.vue';
 export default {
   portal: [
     { path: '', name: 'portal-home', component: () => import('./PortalHome.vue'), meta: { title: 'portal.title' } },
-    { path: 'ticket', name: 'portal-ticket', component: ComingSoon, meta: { title: 'portal.entries.ticket.title' } },
-    { path: 'appointment', name: 'portal-appointment', component: ComingSoon, meta: { title: 'portal.entries.appointment.title' } },
     { path: 'progress', name: 'portal-progress', component: ComingSoon, meta: { title: 'portal.entries.progress.title' } },
-    { path: 'rating', name: 'portal-rating', component: ComingSoon, meta: { title: 'portal.entries.rating.title' } },
   ],
 } satisfies Capability;

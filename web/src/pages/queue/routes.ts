@@ -1,10 +1,23 @@
 import { Monitor } from '@element-plus/icons-vue';
 import type { Capability } from '@/capability';
-import ComingSoon from '@/components/ComingSoon.vue';
 
-// The queue issue replaces the stand-in with the window's calling page.
 export default {
   staff: [
-    { path: 'my-window', name: 'my-window', component: ComingSoon, meta: { title: 'queue.myWindow', roles: ['staff'], menu: { icon: Monitor } } },
+    {
+      path: 'my-window',
+      name: 'my-window',
+      component: () => import('./WindowConsolePage.vue'),
+      meta: { title: 'queue.myWindow', roles: ['staff', 'leader', 'manager'], menu: { icon: Monitor } },
+    },
+  ],
+  portal: [
+    { path: 'ticket', name: 'portal-ticket', component: () => import('./PortalTakePage.vue'), meta: { title: 'queue.portal.title' } },
+    { path: 'ticket/:id', name: 'portal-my-ticket', component: () => import('./MyTicketPage.vue'), meta: { title: 'queue.portal.myTicket' } },
+  ],
+  // Full-screen devices in the hall: the kiosk, the TV over the waiting area, the screen over each window.
+  standalone: [
+    { path: '/kiosk', name: 'kiosk', component: () => import('./KioskPage.vue'), meta: { title: 'queue.kiosk.title' } },
+    { path: '/display', name: 'display', component: () => import('./DisplayPage.vue'), meta: { title: 'queue.display.title' } },
+    { path: '/display/window/:id', name: 'display-window', component: () => import('./WindowDisplayPage.vue'), meta: { title: 'queue.display.title' } },
   ],
 } satisfies Capability;

@@ -1,0 +1,312 @@
+// A year of a busy district hall on PostgreSQL: `DATABASE_URL=postgres://... npx tsx bench/cases.bench.ts`.
+//
+// Creates a fresh database `onewindow_bench_cases` next to the one DATABASE_URL names, applies the
+// migrations and generates 900,000 cases (868,953 in a year at the district hall of seed 000) with two
+// log rows each, in SQL with generate_series. One department has 10,000 open cases. Then, over real
+// HTTP with 50 concurrent keep-alive clients in a worker thread (so the load generator does not share
+// the server's event loop), in the same run:
+//   - ceiling: a bare Fastify GET route returning a constant progress answer;
+//   - GET /api/v1/public/cases/{n}: the public progress query, random case numbers;
+//   - GET /api/v1/public/cases/{n}?idLast4=: the same with the detail (history from the log);
+// and, one request at a time, the department board of the department with 10,000 open cases and the
+// hall board. Targets (issue 7): progress query p99 under 20 ms at 50 clients; board under 200 ms.
+import { Worker } from 'node:worker_threads';
+import Fastify from 'fastify';
+import pg from 'pg';
+import { openDatabase, type Database } from '../src/db/client.js';
+import { migrate } from '../src/db/migrate.js';
+import { buildApp } from '../src/server/app.js';
+import { fixedClock } from '../src/server/clock.js';
+import { defaultConfig, type AppContext } from '../src/server/context.js';
+import { hashPassword } from '../src/auth/passwords.js';
+import { users } from '../src/auth/tables.js';
+import { departments, halls, services } from '../src/org/tables.js';
+
+const CASES = Number(process.env.BENCH_CASES ?? 900_000);
+const OPEN_IN_DEPARTMENT = 10_000;
+const DEPARTMENTS = 12;
+const CLIENTS = 50;
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
+const BOARD_RUNS = Number(process.env.BENCH_BOARD_RUNS ?? 50);
+const NOW = '2025-12-31T10:00:00+08:00';
+const PASSWORD = 'Bench-Passw0rd';
+const DB_NAME = 'onewindow_bench_cases';
+
+const CLIENT = String.raw`
+const { parentPort } = require('node:worker_threads');
+const http = require('node:http');
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
+function get(base, path) {
+  return new Promise((resolve, reject) => {
+    const u = new URL(path, base);
+    const req = http.request({ agent, host: u.hostname, port: u.port, path: u.pathname + u.search, method: 'GET' }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+parentPort.on('message', async (task) => {
+  try {
+    let next = 0;
+    const latencies = [];
+    const statuses = {};
+    const start = performance.now();
+    await Promise.all(Array.from({ length: task.concurrency }, async () => {
+      while (next < task.paths.length) {
+        const path = task.paths[next++];
+        const t0 = performance.now();
+        const status = await get(task.base, path);
+        latencies.push(performance.now() - t0);
+        statuses[status] = (statuses[status] || 0) + 1;
+      }
+    }));
+    parentPort.postMessage({ ok: true, result: { latencies, elapsedMs: performance.now() - start, statuses } });
+  } catch (err) {
+    parentPort.postMessage({ ok: false, error: String((err && err.stack) || err) });
+  }
+});
+`;
+
+interface LoadResult {
+  latencies: number[];
+  elapsedMs: number;
+  statuses: Record<string, number>;
+}
+const worker = new Worker(CLIENT, { eval: true });
+worker.unref();
+function load(base: string, paths: string[]): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    worker.once('message', (msg: { ok: boolean; result: LoadResult; error: string }) => (msg.ok ? resolve(msg.result) : reject(new Error(msg.error))));
+    worker.postMessage({ base, paths, concurrency: CLIENTS });
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+function stats(samples: number[]) {
+  const s = [...samples].sort((a, b) => a - b);
+  return { p50: percentile(s, 50), p99: percentile(s, 99), max: s.at(-1)! };
+}
+const ms = (n: number) => n.toFixed(2).padStart(7);
+
+async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
+  const start = performance.now();
+  const result = await fn();
+  return [performance.now() - start, result];
+}
+
+/** A fresh database, or with BENCH_REUSE=1 the one a previous run generated (generation takes minutes). */
+async function benchDatabase(url: string): Promise<{ url: string; reused: boolean }> {
+  const target = new URL(url);
+  target.pathname = `/${DB_NAME}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    if (process.env.BENCH_REUSE === '1' && (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DB_NAME])).rowCount) {
+      const probe = new pg.Client({ connectionString: target.toString() });
+      await probe.connect();
+      const rows = await probe.query(`SELECT count(*)::int AS n FROM cases`).catch(() => ({ rows: [{ n: 0 }] }));
+      await probe.end();
+      if (rows.rows[0].n === CASES) return { url: target.toString(), reused: true };
+    }
+    await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${DB_NAME}`);
+    return { url: target.toString(), reused: false };
+  } finally {
+    await admin.end();
+  }
+}
+
+async function generate(database: Database) {
+  const db = database.db;
+  const [hall] = await db
+    .insert(halls)
+    .values({ code: 'BENCH', name: '基准测试区政务服务中心', level: 'county', hours: { workday: [['09:00', '12:00'], ['13:00', '17:00']], weekend: [], ticketCutoffMinutes: 30 } })
+    .returning({ id: halls.id });
+  const hallId = hall!.id;
+  const depts = await db
+    .insert(departments)
+    .values(Array.from({ length: DEPARTMENTS }, (_, i) => ({ hallId, name: `部门${i + 1}`, sortOrder: i })))
+    .returning({ id: departments.id });
+  const svc = await db
+    .insert(services)
+    .values(
+      depts.flatMap((d, i) =>
+        Array.from({ length: 5 }, (_, j) => ({
+          hallId,
+          code: `B-${i}-${j}`,
+          name: `基准事项${i + 1}-${j + 1}`,
+          departmentId: d.id,
+          kind: j === 0 ? ('immediate' as const) : ('promised' as const),
+          legalLimitDays: 20,
+          promisedLimitDays: j === 0 ? 0 : 5,
+          queuePrefix: 'A',
+        })),
+      ),
+    )
+    .returning({ id: services.id, departmentId: services.departmentId, name: services.name });
+  const passwordHash = await hashPassword(PASSWORD);
+  await db.insert(users).values({ hallId, username: 'bench.leader', displayName: '基准负责人', passwordHash, roles: ['leader'], departmentId: depts[0]!.id });
+  await db.insert(users).values({ hallId, username: 'bench.supervisor', displayName: '基准督查', passwordHash, roles: ['supervisor'], departmentId: null });
+
+  // A year of cases, ~2,466 a day. Service s = i % 60 (department s / 5). Finished ones are delivered;
+  // the last 40,000 are open, and department 1's last 10,000 too. Open cases' deadlines fall from two
+  // days overdue to twelve days ahead of the benchmark's clock, with the lights to match.
+  const perDay = Math.ceil(CASES / 365);
+  const openAll = 40_000;
+  const openDept = OPEN_IN_DEPARTMENT * DEPARTMENTS;
+  const services60 = `(ARRAY[${svc.map((s) => `'${s.id}'::uuid`).join(',')}])`;
+  const depts60 = `(ARRAY[${svc.map((s) => `'${s.departmentId}'::uuid`).join(',')}])`;
+  const names60 = `(ARRAY[${svc.map((s) => `'${s.name}'`).join(',')}])`;
+  const [genMs] = await time(() =>
+    database.query(`
+      INSERT INTO cases (hall_id, case_number, service_id, service_name, guide_version, department_id, kind, accepted_kind, status,
+                         applicant_type, applicant_name, applicant_id_number, applicant_phone, materials, limit_days,
+                         received_at, accepted_at, deadline_at, deadline_date, light, finished_at, delivered_at, version)
+      SELECT '${hallId}', c.number, ${services60}[c.s + 1], ${names60}[c.s + 1], 1, ${depts60}[c.s + 1], 'promised', 'promised',
+             CASE WHEN c.open THEN 'accepted' ELSE 'delivered' END,
+             'person', '张' || (c.i % 1000), '110105' || (19500101 + c.i % 500000)::text || lpad((c.i % 1000)::text, 3, '0') || 'X',
+             '138' || lpad((c.i % 100000000)::text, 8, '0'), '[{"id":"form","name":"申请表","required":true,"condition":"","received":true}]', 5,
+             c.received, c.received, c.deadline, (c.deadline AT TIME ZONE 'Asia/Shanghai')::date,
+             CASE WHEN NOT c.open THEN 'green'
+                  WHEN c.deadline < timestamptz '${NOW}' THEN 'red'
+                  WHEN c.deadline < timestamptz '${NOW}' + interval '1 day' THEN 'yellow'
+                  WHEN c.deadline < timestamptz '${NOW}' + interval '2 days' THEN 'reminder' ELSE 'green' END,
+             CASE WHEN c.open THEN NULL ELSE c.received + interval '3 days' END,
+             CASE WHEN c.open THEN NULL ELSE c.received + interval '4 days' END,
+             2
+      FROM (
+        SELECT g.i, g.i % 60 AS s,
+               'BENCH-' || to_char(date '2025-01-01' + (g.i / ${perDay}), 'YYYYMMDD') || '-' || lpad((g.i % ${perDay} + 1)::text, 5, '0') AS number,
+               timestamptz '2025-01-01T09:00:00+08:00' + (g.i / ${perDay}) * interval '1 day' + (g.i % ${perDay}) * interval '10 seconds' AS received,
+               (g.i >= ${CASES - openAll} OR (g.i % 60 < 5 AND g.i >= ${CASES - openDept})) AS open,
+               timestamptz '${NOW}' + ((g.i::bigint * 7919) % 20160 - 2880) * interval '1 minute' AS deadline
+        FROM generate_series(0, ${CASES - 1}) AS g(i)
+      ) c`),
+  );
+  // The log: received and accepted for every case; finished ones completed and delivered.
+  const [logMs] = await time(() =>
+    database.query(`
+      INSERT INTO case_actions (hall_id, case_id, seq, action, status_after, actor_name, facts, at)
+      SELECT c.hall_id, c.id, a.seq, a.action, a.status, '基准人员',
+             CASE WHEN a.seq = 1 THEN '{"acceptedKind":"promised","limitDays":5,"required":["form"],"received":["form"],"tasks":[]}'::jsonb ELSE '{}'::jsonb END,
+             c.received_at + a.seq * interval '1 minute'
+      FROM cases c
+      CROSS JOIN LATERAL (VALUES (1, 'receive', 'received'), (2, 'accept', 'accepted')) AS a(seq, action, status)`),
+  );
+  // As autovacuum would have done over a year: statistics and the visibility map (index-only counts).
+  await database.query('VACUUM ANALYZE');
+  return { departmentIds: depts.map((d) => d.id), genMs, logMs };
+}
+
+async function existing(database: Database) {
+  const depts = await database.query<{ id: string }>(`SELECT id FROM departments ORDER BY sort_order`);
+  return { departmentIds: depts.map((d) => d.id), genMs: 0, logMs: 0 };
+}
+
+async function main() {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL is required: the benchmark runs on PostgreSQL');
+  const target = await benchDatabase(url);
+  const database = await openDatabase({ databaseUrl: target.url });
+  const db = database.db;
+  await migrate(database);
+  const { departmentIds, genMs, logMs } = target.reused ? await existing(database) : await generate(database);
+
+  const [{ open: openTotal }] = (await database.query<{ open: string }>('SELECT count(*) AS open FROM cases WHERE finished_at IS NULL')) as [{ open: string }];
+  const [{ open: openDept0 }] = (await database.query<{ open: string }>(`SELECT count(*) AS open FROM cases WHERE finished_at IS NULL AND department_id = '${departmentIds[0]!}'`)) as [
+    { open: string },
+  ];
+
+  const ctx: AppContext = { database, db, clock: fixedClock(NOW), config: { ...defaultConfig } };
+  const app = await buildApp(ctx);
+  const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  const bare = Fastify();
+  const constant = { caseNumber: 'BENCH-20251231-00001', serviceName: '基准事项1-2', department: '部门1', applicant: { type: 'person', name: '张*' }, acceptedAt: NOW, status: 'accepted', deadline: NOW };
+  bare.get('/constant', async () => constant);
+  const bareBase = await bare.listen({ host: '127.0.0.1', port: 0 });
+
+  const numbers = (await database.query<{ n: string; d: string }>(`SELECT case_number AS n, right(applicant_id_number, 4) AS d FROM cases TABLESAMPLE SYSTEM (1) LIMIT 5000`)).map(
+    (r) => [r.n, r.d] as const,
+  );
+  const pick = (i: number) => numbers[(i * 2654435761) % numbers.length]!;
+  const progressPaths = Array.from({ length: REQUESTS }, (_, i) => `/api/v1/public/cases/${pick(i)[0]}`);
+  const detailPaths = Array.from({ length: REQUESTS }, (_, i) => `/api/v1/public/cases/${pick(i)[0]}?idLast4=${pick(i)[1]}`);
+  const barePaths = Array.from({ length: REQUESTS }, () => '/constant');
+
+  // Warm-up: connections, plans, JIT, and the pages a busy hall keeps in memory.
+  await load(base, progressPaths.slice(0, 2000));
+  await load(base, detailPaths.slice(0, 5000));
+  await load(bareBase, barePaths.slice(0, 2000));
+  const bareRun = await load(bareBase, barePaths);
+  const progressRun = await load(base, progressPaths);
+  const detailRun = await load(base, detailPaths);
+  const bareRun2 = await load(bareBase, barePaths);
+
+  const login = async (username: string) =>
+    (await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: PASSWORD } })).json().token as string;
+  const leader = await login('bench.leader');
+  const supervisor = await login('bench.supervisor');
+  const board = async (token: string, scope: string) => {
+    const res = await fetch(`${base}/api/v1/cases/board?scope=${scope}`, { headers: { authorization: `Bearer ${token}` } });
+    if (res.status !== 200) throw new Error(`board ${res.status}: ${await res.text()}`);
+    return (await res.json()) as { counts: { total: number }; cases: unknown[] };
+  };
+  const boardSamples: number[] = [];
+  const hallSamples: number[] = [];
+  let boardCounts = 0;
+  let boardRows = 0;
+  for (let i = 0; i < BOARD_RUNS + 5; i++) {
+    const [a, d] = await time(() => board(leader, 'department'));
+    const [b] = await time(() => board(supervisor, 'hall'));
+    if (i < 5) continue;
+    boardSamples.push(a);
+    hallSamples.push(b);
+    boardCounts = d.counts.total;
+    boardRows = d.cases.length;
+  }
+
+  const rate = (r: LoadResult) => ((r.latencies.length / r.elapsedMs) * 1000).toFixed(0).padStart(6);
+  const row = (label: string, r: LoadResult) => {
+    const s = stats(r.latencies);
+    return `| ${label} | ${ms(s.p50)} | ${ms(s.p99)} | ${ms(s.max)} | ${rate(r)} |`;
+  };
+  const p = stats(progressRun.latencies);
+  const bs = stats(boardSamples);
+  const hs = stats(hallSamples);
+  const lines = [
+    `cases: ${CASES.toLocaleString('en')} cases, ${openTotal} open (${openDept0} in the board's department), PostgreSQL, Node ${process.version}, pool ${process.env.DB_POOL_SIZE ?? 10}`,
+    target.reused ? 'generation: reused the database of a previous run (BENCH_REUSE=1)' : `generation: cases ${(genMs / 1000).toFixed(1)} s, log ${(logMs / 1000).toFixed(1)} s`,
+    '',
+    `${CLIENTS} concurrent clients over HTTP, ${REQUESTS} requests each run`,
+    '| what | p50 ms | p99 ms | max ms | req/s |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    row('baseline: bare Fastify route, constant answer (before)', bareRun),
+    row('GET /public/cases/{n} (progress query)', progressRun),
+    row('GET /public/cases/{n}?idLast4= (with detail and history)', detailRun),
+    row('baseline: bare Fastify route, constant answer (after)', bareRun2),
+    `statuses: progress ${JSON.stringify(progressRun.statuses)}, detail ${JSON.stringify(detailRun.statuses)}`,
+    '',
+    `boards, one request at a time, ${BOARD_RUNS} runs`,
+    '| what | p50 ms | p99 ms | max ms |',
+    '| --- | ---: | ---: | ---: |',
+    `| GET /cases/board?scope=department (${boardCounts} open, first ${boardRows} rows) | ${ms(bs.p50)} | ${ms(bs.p99)} | ${ms(bs.max)} |`,
+    `| GET /cases/board?scope=hall (${DEPARTMENTS} departments) | ${ms(hs.p50)} | ${ms(hs.p99)} | ${ms(hs.max)} |`,
+    '',
+    p.p99 < 20 ? 'PASS: progress query p99 under 20 ms' : 'FAIL: progress query p99 is 20 ms or more',
+    bs.p99 < 200 ? 'PASS: department board under 200 ms' : 'FAIL: department board 200 ms or more',
+  ];
+  console.log(lines.join('\n'));
+  await app.close();
+  await bare.close();
+  await database.close();
+  if (p.p99 >= 20 || bs.p99 >= 200) process.exitCode = 1;
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

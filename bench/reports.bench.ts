@@ -1,0 +1,86 @@
+// A city month on PostgreSQL: `DATABASE_URL=postgres://... npx tsx bench/reports.bench.ts [cases]`.
+//
+// Creates a fresh database `onewindow_bench_reports` next to the one DATABASE_URL names, applies the
+// migrations, seeds a hall of 20 departments x 3 windows (2 staff each), and generates one month of
+// 1,000,000 cases (default) with a ticket and four queue events each, 100,000 consultation tickets and a
+// rating for a third of the finished cases (src/reports/test-month.ts). Then it times the monthly
+// bulletin (first read, which also scans the month for extended services, and later reads), its PDF
+// and .xlsx, and each dashboard query. Targets: bulletin under 2 s, dashboard under 0.2 s.
+import pg from 'pg';
+import { openDatabase } from '../src/db/client.js';
+import { migrate } from '../src/db/migrate.js';
+import { hashPassword } from '../src/auth/passwords.js';
+import { halls } from '../src/org/tables.js';
+import { fixedClock } from '../src/server/clock.js';
+import { defaultConfig, type AppContext } from '../src/server/context.js';
+import { bulletinPdf } from '../src/reports/pdf.js';
+import { createReportsService } from '../src/reports/service.js';
+import { bulletinXlsx } from '../src/reports/xlsx.js';
+import { generateMonth, seedReportHall } from '../src/reports/test-month.js';
+
+const DB_NAME = 'onewindow_bench_reports';
+const MONTH = '2025-09';
+const CASES = Number(process.argv[2] ?? 1_000_000);
+
+async function freshDatabase(url: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${DB_NAME}`);
+  await admin.end();
+  const target = new URL(url);
+  target.pathname = `/${DB_NAME}`;
+  return target.toString();
+}
+
+async function time<T>(label: string, fn: () => Promise<T>, rounds = 1): Promise<T> {
+  const samples: number[] = [];
+  let result!: T;
+  for (let i = 0; i < rounds; i++) {
+    const start = performance.now();
+    result = await fn();
+    samples.push(performance.now() - start);
+  }
+  samples.sort((a, b) => a - b);
+  const median = samples[Math.floor(samples.length / 2)]!;
+  console.log(`${label.padEnd(52)} ${rounds > 1 ? `median ${median.toFixed(0).padStart(6)} ms  min ${samples[0]!.toFixed(0).padStart(6)} ms (${rounds} runs)` : `${median.toFixed(0).padStart(6)} ms`}`);
+  return result;
+}
+
+async function main() {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL is required: the benchmark runs on PostgreSQL');
+  const database = await openDatabase({ databaseUrl: await freshDatabase(url) });
+  await migrate(database);
+  const db = database.db;
+  const [hall] = await db
+    .insert(halls)
+    .values({ code: 'BENCHR', name: '基准测试市政务服务中心', level: 'city', hours: { workday: [['09:00', '12:00'], ['13:00', '17:00']], weekend: [], ticketCutoffMinutes: 30 } })
+    .returning({ id: halls.id });
+  const hallId = hall!.id;
+  const generated = await seedReportHall(db, hallId, { departments: 20, windowsPerDepartment: 3, staffPerWindow: 2, passwordHash: await hashPassword('Bench2025!') });
+  await time(`generate ${CASES.toLocaleString('en')} cases, tickets, events, ratings`, () => generateMonth(db, hallId, generated, MONTH, CASES));
+  await database.query('ANALYZE');
+  const counts = await database.query<{ t: string; n: string }>(
+    `SELECT 'cases' t, count(*) n FROM cases UNION ALL SELECT 'tickets', count(*) FROM tickets UNION ALL SELECT 'ticket_events', count(*) FROM ticket_events UNION ALL SELECT 'ratings', count(*) FROM ratings`,
+  );
+  console.log(counts.map((c) => `${c.t} ${Number(c.n).toLocaleString('en')}`).join(', '));
+
+  const ctx: AppContext = { database, db, clock: fixedClock('2025-10-08T10:00:00+08:00'), config: { ...defaultConfig } };
+  const reports = createReportsService(ctx);
+  const first = await time('bulletin, first read (scans 30 days for 延时服务)', () => reports.monthly(hallId, MONTH));
+  console.log(`  accepted ${first.casesAccepted}, finished ${first.casesFinished}, on time ${first.onTimeRate}, satisfaction ${first.satisfaction}, extended ${first.extendedServices.count}`);
+  const b = await time('bulletin JSON (later reads)', () => reports.monthly(hallId, MONTH), 5);
+  await time('  PDF from the bulletin', () => bulletinPdf(b), 3);
+  await time('  .xlsx from the bulletin', () => bulletinXlsx(b), 3);
+  await time('bulletin PDF end to end', () => reports.monthlyFile(hallId, MONTH, 'pdf'), 3);
+  await time('dashboard, one month (all six queries together)', () => reports.dashboard(hallId, `${MONTH}-01`, `${MONTH}-30`), 5);
+  await time('dashboard, one week', () => reports.dashboard(hallId, `${MONTH}-08`, `${MONTH}-14`), 5);
+  await time('dashboard, one day', () => reports.dashboard(hallId, `${MONTH}-10`, `${MONTH}-10`), 5);
+  await database.close();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

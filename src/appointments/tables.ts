@@ -1,0 +1,54 @@
+import { boolean, date, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+export const dataKeys = pgTable('data_keys', {
+  name: text('name').primaryKey(),
+  key: text('key').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const appointmentSlots = pgTable(
+  'appointment_slots',
+  {
+    hallId: uuid('hall_id').notNull(),
+    serviceId: uuid('service_id').notNull(),
+    startAt: timestamp('start_at', { withTimezone: true }).notNull(),
+    capacity: integer('capacity').notNull(),
+    booked: integer('booked').notNull().default(0),
+    closed: boolean('closed').notNull().default(false),
+  },
+  (t) => [primaryKey({ columns: [t.serviceId, t.startAt] })],
+);
+
+export type AppointmentStatus = 'held' | 'booked' | 'cancelled' | 'checked_in' | 'no_show';
+export type AppointmentChannel = 'normal' | 'same_day' | 'home_visit' | 'green_window';
+
+export const appointments = pgTable('appointments', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  hallId: uuid('hall_id').notNull(),
+  serviceId: uuid('service_id').notNull(),
+  code: text('code').notNull(),
+  startAt: timestamp('start_at', { withTimezone: true }).notNull(),
+  endAt: timestamp('end_at', { withTimezone: true }).notNull(),
+  localDate: date('local_date', { mode: 'string' }).notNull(),
+  status: text('status').$type<AppointmentStatus>().notNull(),
+  channel: text('channel').$type<AppointmentChannel>().notNull().default('normal'),
+  name: text('name').notNull().default(''),
+  idNumberEnc: text('id_number_enc'),
+  idHash: text('id_hash'),
+  phoneEnc: text('phone_enc'),
+  details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+  holdExpiresAt: timestamp('hold_expires_at', { withTimezone: true }),
+  ticketId: uuid('ticket_id'),
+  cancelReason: text('cancel_reason'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const appointmentBlocks = pgTable('appointment_blocks', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  hallId: uuid('hall_id').notNull(),
+  idHash: text('id_hash').notNull(),
+  untilDate: date('until_date', { mode: 'string' }).notNull(),
+  reason: text('reason').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});

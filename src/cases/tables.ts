@@ -1,0 +1,109 @@
+import { bigserial, date, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { Light } from '../calendar/lights.js';
+import type { AcceptedKind, CaseKind, CaseStatus, LogAction } from './states.js';
+import type { Agent, CaseMaterial, Correction, DeliveryMethod, Escalation, MaterialRef, NoticeType } from './schemas.js';
+
+export const caseCounters = pgTable(
+  'case_counters',
+  {
+    hallId: uuid('hall_id').notNull(),
+    localDate: date('local_date', { mode: 'string' }).notNull(),
+    value: integer('value').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.hallId, t.localDate] })],
+);
+
+export const cases = pgTable('cases', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  hallId: uuid('hall_id').notNull(),
+  caseNumber: text('case_number').notNull(),
+  serviceId: uuid('service_id').notNull(),
+  serviceName: text('service_name').notNull(),
+  guideVersion: integer('guide_version'),
+  departmentId: uuid('department_id').notNull(),
+  windowId: uuid('window_id'),
+  ticketId: uuid('ticket_id'),
+  handlerId: uuid('handler_id'),
+  kind: text('kind').$type<CaseKind>().notNull(),
+  acceptedKind: text('accepted_kind').$type<AcceptedKind>().notNull(),
+  status: text('status').$type<CaseStatus>().notNull(),
+  applicantType: text('applicant_type').$type<'person' | 'company'>().notNull(),
+  applicantName: text('applicant_name').notNull(),
+  applicantIdNumber: text('applicant_id_number').notNull(),
+  applicantPhone: text('applicant_phone').notNull(),
+  applicantContact: text('applicant_contact'),
+  agent: jsonb('agent').$type<Agent | null>(),
+  queryPassword: text('query_password'),
+  materials: jsonb('materials').$type<CaseMaterial[]>().notNull().default([]),
+  missingMaterials: jsonb('missing_materials').$type<MaterialRef[]>().notNull().default([]),
+  corrections: jsonb('corrections').$type<Correction[]>().notNull().default([]),
+  limitDays: integer('limit_days').notNull(),
+  receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
+  acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+  deadlineAt: timestamp('deadline_at', { withTimezone: true }),
+  deadlineDate: date('deadline_date', { mode: 'string' }),
+  light: text('light').$type<Light>(),
+  nextLightChangeAt: timestamp('next_light_change_at', { withTimezone: true }),
+  lightTimerKey: text('light_timer_key'),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+  decisionReason: text('decision_reason'),
+  competentAuthority: text('competent_authority'),
+  escalation: jsonb('escalation').$type<Escalation | null>(),
+  result: text('result'),
+  deliveryMethod: text('delivery_method').$type<DeliveryMethod>().notNull().default('pickup'),
+  deliveryAddress: text('delivery_address'),
+  pickupAt: timestamp('pickup_at', { withTimezone: true }),
+  trackingNumber: text('tracking_number'),
+  deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+  version: integer('version').notNull().default(1),
+  idempotencyKey: text('idempotency_key'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+export type CaseRow = typeof cases.$inferSelect;
+
+export const caseTasks = pgTable('case_tasks', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  hallId: uuid('hall_id').notNull(),
+  caseId: uuid('case_id').notNull(),
+  departmentId: uuid('department_id').notNull(),
+  task: text('task').notNull(),
+  limitDays: integer('limit_days').notNull(),
+  deadlineAt: timestamp('deadline_at', { withTimezone: true }),
+  doneAt: timestamp('done_at', { withTimezone: true }),
+  doneByName: text('done_by_name'),
+  note: text('note'),
+});
+export type CaseTaskRow = typeof caseTasks.$inferSelect;
+
+export const caseActions = pgTable('case_actions', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  hallId: uuid('hall_id').notNull(),
+  caseId: uuid('case_id').notNull(),
+  seq: integer('seq').notNull(),
+  action: text('action').$type<LogAction>().notNull(),
+  statusAfter: text('status_after').$type<CaseStatus>().notNull(),
+  actorId: uuid('actor_id'),
+  actorName: text('actor_name').notNull(),
+  reason: text('reason'),
+  facts: jsonb('facts').$type<Record<string, unknown>>().notNull().default({}),
+  payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
+  at: timestamp('at', { withTimezone: true }).notNull(),
+  idempotencyKey: text('idempotency_key'),
+});
+export type CaseActionRow = typeof caseActions.$inferSelect;
+
+export const caseNotices = pgTable('case_notices', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  hallId: uuid('hall_id').notNull(),
+  caseId: uuid('case_id').notNull(),
+  seq: integer('seq').notNull(),
+  type: text('type').$type<NoticeType>().notNull(),
+  templateVersion: integer('template_version').notNull(),
+  title: text('title').notNull(),
+  data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+  html: text('html').notNull(),
+  actionSeq: integer('action_seq').notNull(),
+  issuedAt: timestamp('issued_at', { withTimezone: true }).notNull(),
+  issuedByName: text('issued_by_name').notNull(),
+});

@@ -1,0 +1,24 @@
+// Requests of the reports capability; shared with the web app, so zod only.
+import { z } from 'zod';
+import { Month } from '../staff/schemas.js';
+
+export const MonthlyQuery = z.object({ month: Month, format: z.enum(['json', 'pdf', 'xlsx']).default('json') });
+
+export const BulletinTextsInput = z.object({
+  issueNo: z.string().trim().max(20).default(''),
+  intro: z.string().trim().max(2000).default(''),
+  problems: z.string().trim().max(10_000).default(''),
+  nextSteps: z.string().trim().max(10_000).default(''),
+});
+export type BulletinTextsInput = z.infer<typeof BulletinTextsInput>;
+
+export const YearQuery = z.object({ year: z.coerce.number().int().min(2000, '年份无效').max(2100, '年份无效') });
+
+const DateText = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+  }, '日期不存在');
+export const DashboardQuery = z.object({ from: DateText, to: DateText });

@@ -1,0 +1,103 @@
+import { and, eq } from 'drizzle-orm';
+import type { AppContext } from '../server/context.js';
+import { validationFailed } from '../server/errors.js';
+import { recordAudit, type Actor } from '../audit/audit.js';
+import { fromLocal } from '../calendar/index.js';
+import { ratingIndicators } from '../feedback/indicators.js';
+import { createAssessmentService } from '../staff/assessment-service.js';
+import { createExtendedService } from '../staff/extended-scan.js';
+import { monthBounds, today } from '../staff/hall.js';
+import { createStaffService } from '../staff/service.js';
+import { createBulletinService } from './bulletin.js';
+import { caseFigures, onTimeRate } from './case-figures.js';
+import { dashboard } from './dashboard.js';
+import { bulletinPdf } from './pdf.js';
+import { bulletinSections } from './text.js';
+import { bulletinXlsx } from './xlsx.js';
+import { bulletinTexts } from './tables.js';
+
+/** The longest range the dashboard answers for. */
+export const MAX_DASHBOARD_DAYS = 92;
+
+export function createReportsService(ctx: AppContext) {
+  const { db, clock } = ctx;
+  const staff = createStaffService(ctx);
+  const extended = createExtendedService(ctx);
+  const assessment = createAssessmentService(ctx, staff, extended);
+  const bulletins = createBulletinService(ctx, { staff, extended, assessment });
+
+  return {
+    staff,
+    extended,
+    assessment,
+
+    async monthly(hallId: string, month: string) {
+      const b = await bulletins.monthly(hallId, month);
+      return { ...b, sections: bulletinSections(b) };
+    },
+
+    async monthlyFile(hallId: string, month: string, format: 'pdf' | 'xlsx') {
+      const b = await bulletins.monthly(hallId, month);
+      const name = `${b.hallName}${b.year}年${b.monthNumber}月窗口工作情况通报`;
+      return format === 'pdf'
+        ? { data: await bulletinPdf(b), mimeType: 'application/pdf', filename: `${name}.pdf` }
+        : { data: await bulletinXlsx(b), mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', filename: `${name}.xlsx` };
+    },
+
+    async saveTexts(actor: Actor, hallId: string, month: string, input: { issueNo: string; intro: string; problems: string; nextSteps: string }) {
+      return db.transaction(async (tx) => {
+        const [before] = await tx.select().from(bulletinTexts).where(and(eq(bulletinTexts.hallId, hallId), eq(bulletinTexts.month, month)));
+        const values = { ...input, updatedBy: actor.id, updatedAt: clock.now() };
+        await tx.insert(bulletinTexts).values({ hallId, month, ...values }).onConflictDoUpdate({ target: [bulletinTexts.hallId, bulletinTexts.month], set: values });
+        await recordAudit(tx, actor, { hallId, action: 'bulletin.texts_saved', entityType: 'bulletin', entityId: month, before: before ?? null, after: input });
+        return { month, ...input };
+      });
+    },
+
+    /** A year in figures, like the Xiangcheng reply [000]: cases, on-time rate, satisfaction, extended services, by month. */
+    async yearly(hallId: string, year: number) {
+      const h = await staff.hallOf(hallId);
+      const current = today(h, clock.now()).slice(0, 7);
+      const months = Array.from({ length: 12 }, (_, i) => `${year}-${String(i + 1).padStart(2, '0')}`).filter((m) => m <= current);
+      const rows = await Promise.all(
+        months.map(async (month) => {
+          const b = monthBounds(month, h.zone);
+          const [c, r, ext] = await Promise.all([caseFigures(db, h, b.from, b.to, clock.now()), ratingIndicators(db, hallId, month, clock.now()), extended.between(hallId, b.from, b.to, h)]);
+          return { month, c: c.totals, counted: r.totals.counted, satisfied: r.totals.satisfied, extended: ext.length };
+        }),
+      );
+      const sum = (f: (r: (typeof rows)[number]) => number) => rows.reduce((a, r) => a + f(r), 0);
+      const withDeadline = sum((r) => r.c.withDeadline);
+      const counted = sum((r) => r.counted);
+      return {
+        year,
+        hallName: h.name,
+        casesAccepted: sum((r) => r.c.accepted),
+        casesFinished: sum((r) => r.c.finished),
+        immediate: sum((r) => r.c.immediate),
+        promised: sum((r) => r.c.promised),
+        onTimeRate: onTimeRate({ withDeadline, onTime: sum((r) => r.c.onTime) }),
+        satisfaction: counted ? Math.round((sum((r) => r.satisfied) / counted) * 10_000) / 10_000 : null,
+        ratings: counted,
+        extendedServices: sum((r) => r.extended),
+        months: rows.map((r) => ({
+          month: r.month,
+          casesAccepted: r.c.accepted,
+          casesFinished: r.c.finished,
+          onTimeRate: onTimeRate(r.c),
+          satisfaction: r.counted ? Math.round((r.satisfied / r.counted) * 10_000) / 10_000 : null,
+          extendedServices: r.extended,
+        })),
+      };
+    },
+
+    async dashboard(hallId: string, from: string, to: string) {
+      if (to < from) throw validationFailed('结束日期不能早于开始日期', { from, to });
+      const span = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
+      if (span > MAX_DASHBOARD_DAYS) throw validationFailed(`一次最多查询 ${MAX_DASHBOARD_DAYS} 天`, { from, to });
+      const h = await staff.hallOf(hallId);
+      return dashboard(db, h, { from, to, start: new Date(fromLocal(from, 0, h.zone)), end: new Date(fromLocal(to, 1440, h.zone)), now: clock.now() });
+    },
+  };
+}
+export type ReportsService = ReturnType<typeof createReportsService>;

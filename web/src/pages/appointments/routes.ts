@@ -1,0 +1,16 @@
+import { Calendar } from '@element-plus/icons-vue';
+import type { Capability } from '@/capability';
+
+export default {
+  staff: [
+    { path: 'appointments', name: 'appointments-load', component: () => import('./LoadPage.vue'), meta: { title: 'appointments.load.title', roles: ['manager'], menu: { icon: Calendar } } },
+  ],
+  portal: [
+    { path: 'appointments/mine', name: 'portal-my-appointments', component: () => import('./MyBookingsPage.vue'), meta: { title: 'appointments.mine.title' } },
+    { path: 'appointments', name: 'portal-appointment', component: () => import('./BookPage.vue'), meta: { title: 'appointments.title' } },
+  ],
+  // The kiosk's check-in screen, full-screen beside the kiosk's ticket page.
+  standalone: [
+    { path: '/kiosk/check-in', name: 'kiosk-check-in', component: () => import('./KioskCheckInPage.vue'), meta: { title: 'appointments.kiosk.title' } },
+  ],
+} satisfies Capability;

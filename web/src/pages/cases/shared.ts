@@ -1,0 +1,28 @@
+import { API_BASE } from '@/api';
+import { useAuthStore } from '@/stores/auth';
+
+export type { Board, CaseListItem, CaseView, Checklist, DeskInfo, PublicCase } from '@shared/cases/schemas.ts';
+export type Light = 'green' | 'reminder' | 'yellow' | 'red';
+
+/** The board's colours: the lights themselves, readable on white. */
+export const LIGHT_COLORS: Record<Light | 'none', string> = {
+  green: '#2e7d32',
+  reminder: '#1565c0',
+  yellow: '#e6a23c',
+  red: '#c62828',
+  none: '#9aa0a6',
+};
+
+/**
+ * Opens a notice as issued, in a new tab, for printing. The page needs the staff token, so it is
+ * fetched here and shown from a blob rather than linked.
+ */
+export async function openNotice(caseNumber: string, seq: number): Promise<void> {
+  const tab = window.open('', '_blank');
+  const token = useAuthStore().token;
+  const res = await fetch(`${API_BASE}/cases/${encodeURIComponent(caseNumber)}/notices/${seq}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const html = await res.text();
+  const url = URL.createObjectURL(new Blob([html], { type: 'text/html;charset=utf-8' }));
+  if (tab) tab.location.href = url;
+  else window.location.href = url;
+}
