@@ -175,4 +175,22 @@ describe('feedback pages in the browser', () => {
     await h.screenshot(page, `${SHOTS}/suggestions.png`);
     expect(h.pageErrors).toEqual([]);
   });
+  it('lets the window staff see their ratings and file an appeal against a bad review; the manager sees the time limits', async () => {
+    const page = await h.newPage(DESKTOP);
+    await h.loginAs(page, 'liaotianzi');
+    await page.goto('/staff/feedback/ratings');
+    await page.getByText('排队一个多小时，窗口只开了一个').waitFor();
+    await page.getByRole('button', { name: '申诉复核' }).click();
+    await page.getByRole('dialog').locator('textarea').fill('当日系统故障导致排队，非窗口人员原因');
+    await page.getByRole('dialog').getByRole('button', { name: '提 交' }).click();
+    await page.getByText('待复核').waitFor();
+    await h.screenshot(page, `${SHOTS}/ratings-staff.png`);
+
+    const manager = await h.newPage(DESKTOP);
+    await h.loginAs(manager, 'manager');
+    await manager.goto('/staff/feedback/settings');
+    await manager.getByText('7 日未评价默认基本满意（广东规则）').waitFor();
+    await h.screenshot(manager, `${SHOTS}/settings.png`);
+    expect(h.pageErrors).toEqual([]);
+  });
 });

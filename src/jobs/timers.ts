@@ -49,7 +49,8 @@ export function createTimerRunner({ db, clock }: { db: Db; clock: Clock }, handl
         .for('update', { skipLocked: true });
       if (!row) return false;
       await handlers[row.kind]!(tx, { hallId: row.hallId, key: row.key, dueAt: row.dueAt, payload: row.payload });
-      await tx.update(timers).set({ firedAt: clock.now() }).where(eq(timers.id, row.id));
+      // A handler that moved its own timer (same kind and key) has scheduled the next firing: keep it.
+      await tx.update(timers).set({ firedAt: clock.now() }).where(and(eq(timers.id, row.id), eq(timers.dueAt, row.dueAt)));
       return true;
     });
   }
