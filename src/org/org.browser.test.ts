@@ -21,8 +21,13 @@ describe('organisation pages in the browser', () => {
 
     const dialog = page.getByRole('dialog', { name: '新增窗口' });
     await dialog.locator('input[name=name]').fill('不动产综合窗口');
-    await dialog.locator('.el-form-item', { hasText: '所属部门' }).locator('.el-select').click();
-    await page.getByRole('option', { name: '不动产登记中心' }).click();
+    const department = dialog.locator('.el-form-item', { hasText: '所属部门' }).locator('.el-select');
+    await department.click();
+    const option = page.getByRole('option', { name: '不动产登记中心' });
+    await option.waitFor({ state: 'visible' });
+    await option.click();
+    // Under load the dropdown may still be opening: the choice must show in the field before saving.
+    await expect.poll(() => department.innerText()).toContain('不动产登记中心');
     const services = dialog.locator('.el-form-item', { hasText: '可办事项' }).locator('input');
     await services.fill('BDC-001');
     await services.press('Enter');
