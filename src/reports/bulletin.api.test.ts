@@ -6,7 +6,9 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { users } from '../auth/tables.js';
-import { createTestApp, type TestApp } from '../testing/test-app.js';
+import { createTimerRunner } from '../jobs/timers.js';
+import { timerHandlers } from '../server/timer-handlers.js';
+import { createTestApp, TEST_PASSWORD, type TestApp } from '../testing/test-app.js';
 import { generateMonth, seedReportHall, type GeneratedHall } from './test-month.js';
 
 let t: TestApp;
@@ -199,5 +201,21 @@ describe('the monthly bulletin', () => {
     expect(long.statusCode).toBe(400);
     expect((await t.api('staff', { method: 'GET', url: `/reports/monthly?month=${MONTH}` })).statusCode).toBe(403);
     expect(await t.counts()).toEqual(before);
+  });
+
+  it('builds each closed day once at night, and the roll-up equals the live figures', async () => {
+    const live = (await t.api('manager', { method: 'GET', url: `/reports/monthly?month=${MONTH}` })).json();
+    // The 30th was read live; at 01:00 on 1 October the nightly job builds it.
+    expect(await one<{ n: number }>(`SELECT count(*)::int AS n FROM report_days WHERE local_date = '2025-09-30'`)).toEqual({ n: 0 });
+    t.clock.set('2025-10-01T01:05:00+08:00');
+    expect(await createTimerRunner(t.ctx, timerHandlers(t.ctx)).runDue()).toBeGreaterThanOrEqual(1);
+    expect(await one<{ n: number }>(`SELECT count(*)::int AS n FROM report_days WHERE local_date = '2025-09-30'`)).toEqual({ n: 1 });
+    expect(await one<{ n: number }>(`SELECT count(*)::int AS n FROM extended_service_days WHERE local_date = '2025-09-30'`)).toEqual({ n: 1 });
+    const pending = await t.database.query<{ due_at: Date }>(`SELECT due_at FROM timers WHERE kind = 'reports.nightly' AND fired_at IS NULL`);
+    expect(pending.map((p) => new Date(p.due_at).toISOString())).toEqual(['2025-10-01T17:00:00.000Z']);
+    // A new session: the morning's has expired overnight.
+    const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'manager', password: TEST_PASSWORD } });
+    const rolled = (await t.app.inject({ method: 'GET', url: `/api/v1/reports/monthly?month=${MONTH}`, headers: { authorization: `Bearer ${login.json().token}` } })).json();
+    for (const key of ['casesAccepted', 'casesFinished', 'immediate', 'promised', 'onTimeRate', 'consultations', 'topWindows', 'windows']) expect(rolled[key], key).toEqual(live[key]);
   });
 });

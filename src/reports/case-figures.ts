@@ -3,7 +3,7 @@
 // department and handler; consultations per window.
 import type { Db } from '../db/client.js';
 import type { HallContext } from '../staff/hall.js';
-import { caseDays, queueDays, type CaseDayRow } from './rollups.js';
+import { caseDays, consultationRows, type CaseDayRow } from './rollups.js';
 
 export interface CaseCounts {
   accepted: number;
@@ -58,9 +58,5 @@ export async function caseFigures(db: Db, h: HallContext, from: string, to: stri
 
 /** Consultations (咨询) per window: visits finished there whose ticket led to no case. */
 export async function consultationsByWindow(db: Db, h: HallContext, from: string, to: string, now: Date): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  for (const r of await queueDays(db, h, from, to, now)) {
-    if (r.window_id && Number(r.consultations)) out.set(r.window_id, (out.get(r.window_id) ?? 0) + Number(r.consultations));
-  }
-  return out;
+  return new Map((await consultationRows(db, h, from, to, now)).map((r) => [r.window_id, Number(r.consultations)]));
 }

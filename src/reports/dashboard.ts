@@ -5,7 +5,7 @@ import type { Db } from '../db/client.js';
 import { isGoodGrade, type Grade } from '../feedback/schemas.js';
 import { datesBetween, type HallContext } from '../staff/hall.js';
 import { addRow, emptyCounts, onTimeRate, type CaseCounts } from './case-figures.js';
-import { caseDays, queueDays } from './rollups.js';
+import { caseDays, queueHours } from './rollups.js';
 
 const rowsOf = <T>(result: unknown): T[] => ((result as { rows?: T[] }).rows ?? (result as T[]));
 const ratio = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 10_000) / 10_000);
@@ -15,7 +15,7 @@ export async function dashboard(db: Db, h: HallContext, range: { from: string; t
   const hallId = h.hallId;
   const [cases, queue, ratings, lights] = await Promise.all([
     caseDays(db, h, range.from, range.to, range.now),
-    queueDays(db, h, range.from, range.to, range.now),
+    queueHours(db, h, range.from, range.to, range.now),
     db.execute(sql`
       select department_id, grade, count(*)::int as n
       from ratings where hall_id = ${hallId} and not excluded

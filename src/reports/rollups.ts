@@ -123,22 +123,48 @@ async function ensureBuilt(db: Db, h: HallContext, from: string, lastClosed: str
   }
 }
 
-/** Rows for local dates from..to: closed days from the roll-up (built when missing), today live. */
-async function rolled<T>(db: Db, h: HallContext, from: string, to: string, now: Date, table: 'report_case_days' | 'report_queue_days', live: (s: Span) => SQL): Promise<T[]> {
+/**
+ * Rows for local dates from..to: closed days from the roll-up (built when missing), today live. `shape`
+ * turns the union (a subquery `u` with the table's columns) into the final select; by default every
+ * row with its date as text (a driver would turn a date into a Date at the server's local midnight).
+ */
+async function rolled<T>(
+  db: Db,
+  h: HallContext,
+  from: string,
+  to: string,
+  now: Date,
+  table: 'report_case_days' | 'report_queue_days',
+  live: (s: Span) => SQL,
+  shape: (union: SQL) => SQL = (union) => sql`select u.*, u.local_date::text as day from (${union}) u`,
+): Promise<T[]> {
   const todayDate = today(h, now);
-  const lastClosed = to < todayDate ? to : datesBetween(from, todayDate).at(-2) ?? '';
+  const lastClosed = to < todayDate ? to : (datesBetween(from, todayDate).at(-2) ?? '');
   await ensureBuilt(db, h, from, lastClosed, now);
   const parts: SQL[] = [];
   if (lastClosed >= from) parts.push(sql`select * from ${sql.raw(table)} where hall_id = ${h.hallId} and local_date >= ${from} and local_date <= ${lastClosed}`);
   if (from <= todayDate && todayDate <= to) parts.push(live(spanOf(h, todayDate, todayDate)));
   if (parts.length === 0) return [];
-  // The date as text: a driver would turn a date into a Date at the server's local midnight.
-  const rows = rowsOf<T & { day: string }>(await db.execute(sql`select u.*, u.local_date::text as day from (${sql.join(parts, sql` union all `)}) u`));
-  return rows.map((r) => ({ ...r, local_date: r.day }));
+  return rowsOf<T>(await db.execute(shape(sql.join(parts, sql` union all `))));
 }
 
-export const caseDays = (db: Db, h: HallContext, from: string, to: string, now: Date) =>
-  rolled<CaseDayRow>(db, h, from, to, now, 'report_case_days', (s) => caseSelect(h.hallId, h.zone, s));
+const withDay = <T>(rows: (T & { day: string })[]): T[] => rows.map((r) => ({ ...r, local_date: r.day }));
 
-export const queueDays = (db: Db, h: HallContext, from: string, to: string, now: Date) =>
-  rolled<QueueDayRow>(db, h, from, to, now, 'report_queue_days', (s) => queueSelect(h.hallId, h.zone, s));
+export const caseDays = async (db: Db, h: HallContext, from: string, to: string, now: Date) =>
+  withDay(await rolled<CaseDayRow & { day: string }>(db, h, from, to, now, 'report_case_days', (s) => caseSelect(h.hallId, h.zone, s)));
+
+/** Consultations per window over the range, summed in the database. */
+export async function consultationRows(db: Db, h: HallContext, from: string, to: string, now: Date) {
+  return rolled<{ window_id: string; consultations: number }>(db, h, from, to, now, 'report_queue_days', (s) => queueSelect(h.hallId, h.zone, s), (u) =>
+    sql`select window_id, sum(consultations)::int as consultations from (${u}) u where window_id is not null group by window_id having sum(consultations) > 0`,
+  );
+}
+
+/** The queue by date and hour over the range (windows summed in the database). */
+export async function queueHours(db: Db, h: HallContext, from: string, to: string, now: Date) {
+  return rolled<Omit<QueueDayRow, 'window_id'>>(db, h, from, to, now, 'report_queue_days', (s) => queueSelect(h.hallId, h.zone, s), (u) =>
+    sql`select u.local_date::text as local_date, hour, sum(issued)::int as issued, sum(called)::int as called, sum(wait_s)::float8 as wait_s,
+               sum(served)::int as served, sum(service_s)::float8 as service_s, sum(consultations)::int as consultations
+        from (${u}) u group by u.local_date, hour`,
+  );
+}

@@ -11,6 +11,7 @@ import { createStaffService } from '../staff/service.js';
 import { createBulletinService } from './bulletin.js';
 import { caseFigures, onTimeRate } from './case-figures.js';
 import { dashboard } from './dashboard.js';
+import { ensureNightly } from './nightly.js';
 import { bulletinPdf } from './pdf.js';
 import { bulletinSections } from './text.js';
 import { bulletinXlsx } from './xlsx.js';
@@ -33,6 +34,7 @@ export function createReportsService(ctx: AppContext) {
 
     async monthly(hallId: string, month: string) {
       const b = await bulletins.monthly(hallId, month);
+      await ensureNightly(db, hallId, (await staff.hallOf(hallId)).zone, clock.now());
       return { ...b, sections: bulletinSections(b) };
     },
 

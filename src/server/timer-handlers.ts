@@ -2,6 +2,7 @@ import { appointmentTimerHandlers } from '../appointments/service.js';
 import { caseTimerHandlers } from '../cases/service.js';
 import { feedbackTimerHandlers } from '../feedback/index.js';
 import type { TimerHandler } from '../jobs/timers.js';
+import { reportsTimerHandlers } from '../reports/nightly.js';
 import { staffTimerHandlers } from '../staff/gaps.js';
 import type { AppContext } from './context.js';
 
@@ -12,5 +13,6 @@ export function timerHandlers(ctx: AppContext): Record<string, TimerHandler> {
     ...caseTimerHandlers(ctx),
     ...feedbackTimerHandlers,
     ...staffTimerHandlers(ctx),
+    ...reportsTimerHandlers(ctx),
   };
 }

@@ -15,7 +15,7 @@ import type { createExtendedService } from './extended-scan.js';
 import { monthBounds, staffMembers } from './hall.js';
 import { AWARD_KIND_LABELS, type AwardInput, type PointsInput } from './schemas.js';
 import type { StaffService } from './service.js';
-import { abGaps, assessmentPoints, awards, windowBackups } from './tables.js';
+import { assessmentPoints, awards, windowBackups } from './tables.js';
 import type { z } from 'zod';
 
 interface Subject {

@@ -58,9 +58,9 @@ export function createExtendedService(ctx: AppContext) {
   });
 
   const service = {
-    /** Rebuilds one finished day's rows from the event log. */
-    async scanDay(h: HallContext, date: string): Promise<number> {
-      return db.transaction(async (tx) => {
+    /** Rebuilds one finished day's rows from the event log (inside `q`'s transaction when given one). */
+    async scanDay(h: HallContext, date: string, q: Db = db): Promise<number> {
+      return q.transaction(async (tx) => {
         const found = await detect(tx, h, date);
         await tx.delete(extendedServices).where(and(eq(extendedServices.hallId, h.hallId), eq(extendedServices.localDate, date)));
         if (found.length) await tx.insert(extendedServices).values(found.map((s) => ({ hallId: h.hallId, ...toRow(date, s) })));

@@ -89,6 +89,13 @@ export function monthBounds(month: string, zone: string) {
   return { from, to, start: new Date(fromLocal(from, 0, zone)), end: new Date(fromLocal(to, 1440, zone)) };
 }
 
+/** The date `days` after (or before, when negative) a date. */
+export function shiftDate(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
 /** Every date from..to inclusive. */
 export function datesBetween(from: string, to: string): string[] {
   const out: string[] = [];
