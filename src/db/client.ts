@@ -72,8 +72,30 @@ async function openPostgres(url: string): Promise<Database> {
   const probe = await pool.connect();
   probe.release();
   const db = drizzlePg({ client: pool, schema }) as unknown as Db;
-  let listener: pg.Client | undefined;
   const handlers = new Map<string, Set<(payload: string) => void>>();
+  let closing = false;
+  // One listening connection per node. If it drops (database restart, network), it is opened again and
+  // re-LISTENs every channel, so live screens on this node do not silently stop.
+  let listener: Promise<pg.Client> | undefined;
+  const connectListener = async (): Promise<pg.Client> => {
+    const client = new pg.Client({ connectionString: url });
+    const reconnect = () => {
+      if (closing) return;
+      listener = undefined;
+      setTimeout(() => {
+        if (!closing && !listener) listener = connectListener().catch((err) => (reconnect(), Promise.reject(err)));
+        listener?.catch(() => {});
+      }, 1000).unref();
+    };
+    client.on('error', () => reconnect());
+    client.on('end', () => reconnect());
+    client.on('notification', (msg) => {
+      for (const handler of handlers.get(msg.channel) ?? []) handler(msg.payload ?? '');
+    });
+    await client.connect();
+    for (const channel of handlers.keys()) await client.query(`LISTEN ${quoteChannel(channel)}`);
+    return client;
+  };
   return {
     kind: 'postgres',
     db,
@@ -87,26 +109,22 @@ async function openPostgres(url: string): Promise<Database> {
       }
     },
     async listen(channel, onPayload) {
-      if (!listener) {
-        listener = new pg.Client({ connectionString: url });
-        await listener.connect();
-        listener.on('notification', (msg) => {
-          for (const handler of handlers.get(msg.channel) ?? []) handler(msg.payload ?? '');
-        });
-      }
       let set = handlers.get(channel);
       if (!set) {
         set = new Set();
         handlers.set(channel, set);
-        await listener.query(`LISTEN "${channel.replace(/"/g, '')}"`);
+        if (listener) await listener.then((client) => client.query(`LISTEN ${quoteChannel(channel)}`));
       }
       set.add(onPayload);
+      listener ??= connectListener();
+      await listener;
       return async () => {
         set.delete(onPayload);
       };
     },
     async close() {
-      await listener?.end();
+      closing = true;
+      await listener?.then((client) => client.end()).catch(() => {});
       await pool.end();
     },
   };
@@ -118,3 +136,5 @@ async function runOn<T>(on: pg.Pool | pg.PoolClient, sql: string, params: unknow
   const last = (Array.isArray(result) ? result.at(-1) : result) as pg.QueryResult | undefined;
   return (last?.rows ?? []) as T[];
 }
+
+const quoteChannel = (channel: string) => `"${channel.replace(/"/g, '')}"`;

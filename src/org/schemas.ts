@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Role } from '../auth/roles.js';
+import { validateHours } from '../calendar/hours.js';
 
 // Shared by the server (validation, OpenAPI) and the web app (forms).
 export const Id = z.uuid({ message: '编号格式不正确' });
@@ -14,15 +15,11 @@ export const HallHours = z
     weekend: z.array(Session).max(6),
     ticketCutoffMinutes: z.number().int().min(0).max(240),
   })
+  // One set of rules for the API and the calendar: the calendar's own validator, with its Chinese messages.
   .superRefine((hours, ctx) => {
-    for (const key of ['workday', 'weekend'] as const) {
-      let previousEnd = '';
-      hours[key].forEach(([start, end], i) => {
-        if (start >= end) ctx.addIssue({ code: 'custom', path: [key, i], message: '结束时间须晚于开始时间' });
-        if (previousEnd && start < previousEnd)
-          ctx.addIssue({ code: 'custom', path: [key, i], message: '时段须按时间先后排列且不能重叠' });
-        previousEnd = end;
-      });
+    for (const issue of validateHours(hours)) {
+      const path = issue.path.split(/[[\]]+/).filter(Boolean).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+      ctx.addIssue({ code: 'custom', path, message: issue.message });
     }
   });
 export type HallHoursInput = z.infer<typeof HallHours>;

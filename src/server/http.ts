@@ -21,13 +21,7 @@ export const ErrorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()) }),
 });
 
-/** Date as YYYY-MM-DD that really exists (2025-02-30 is refused). */
-export const DateString = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
-  .refine((s) => {
-    const d = new Date(`${s}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
-  }, '日期不存在');
+/** Date as YYYY-MM-DD that really exists (2025-02-30 is refused): the calendar's schema. */
+export { CalendarDate as DateString } from '../calendar/schemas.js';
 
 export const IdParams = z.object({ id: z.uuid({ message: '编号格式不正确' }) });

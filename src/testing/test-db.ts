@@ -18,7 +18,8 @@ async function open(): Promise<Database> {
   if (lane === 'postgres') {
     const url = process.env.TEST_DATABASE_URL;
     if (!url) throw new Error('TEST_DATABASE_URL is required for the PostgreSQL lane');
-    const name = `onewindow_test_${process.env.VITEST_POOL_ID ?? process.pid}`;
+    // The pid keeps two test runs on one server from dropping each other's databases.
+    const name = `onewindow_test_${process.pid}_${process.env.VITEST_POOL_ID ?? 0}`;
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
