@@ -21,6 +21,7 @@ import { defaultConfig, type AppContext } from '../src/server/context.js';
 import { hashPassword } from '../src/auth/passwords.js';
 import { users } from '../src/auth/tables.js';
 import { departments, halls, services } from '../src/org/tables.js';
+import { personalData } from '../src/cases/personal.js';
 
 const CASES = Number(process.env.BENCH_CASES ?? 900_000);
 const OPEN_IN_DEPARTMENT = 10_000;
@@ -31,6 +32,8 @@ const BOARD_RUNS = Number(process.env.BENCH_BOARD_RUNS ?? 50);
 const NOW = '2025-12-31T10:00:00+08:00';
 const PASSWORD = 'Bench-Passw0rd';
 const DB_NAME = 'onewindow_bench_cases';
+/** Distinct sealed ID numbers and phones the generated cases cycle through. */
+const SEALED_POOL = 64;
 
 const CLIENT = String.raw`
 const { parentPort } = require('node:worker_threads');
@@ -161,15 +164,19 @@ async function generate(database: Database) {
   const services60 = `(ARRAY[${svc.map((s) => `'${s.id}'::uuid`).join(',')}])`;
   const depts60 = `(ARRAY[${svc.map((s) => `'${s.departmentId}'::uuid`).join(',')}])`;
   const names60 = `(ARRAY[${svc.map((s) => `'${s.name}'`).join(',')}])`;
+  // Numbers are sealed at rest (AES-256-GCM): SQL cannot seal, so cases take theirs from a pool sealed here.
+  const pd = await personalData(database.db);
+  const pool = (make: (k: number) => string) => `(ARRAY[${Array.from({ length: SEALED_POOL }, (_, k) => `'${pd.seal(make(k))}'`).join(',')}])`;
+  const ids = pool((k) => `110105${19500101 + k}${String(k).padStart(3, '0')}X`);
+  const phones = pool((k) => `138${String(k).padStart(8, '0')}`);
   const [genMs] = await time(() =>
     database.query(`
       INSERT INTO cases (hall_id, case_number, service_id, service_name, guide_version, department_id, kind, accepted_kind, status,
-                         applicant_type, applicant_name, applicant_id_number, applicant_phone, materials, limit_days,
+                         applicant_type, applicant_name, applicant_id_number_enc, applicant_phone_enc, materials, limit_days,
                          received_at, accepted_at, deadline_at, deadline_date, light, finished_at, delivered_at, version)
       SELECT '${hallId}', c.number, ${services60}[c.s + 1], ${names60}[c.s + 1], 1, ${depts60}[c.s + 1], 'promised', 'promised',
              CASE WHEN c.open THEN 'accepted' ELSE 'delivered' END,
-             'person', '张' || (c.i % 1000), '110105' || (19500101 + c.i % 500000)::text || lpad((c.i % 1000)::text, 3, '0') || 'X',
-             '138' || lpad((c.i % 100000000)::text, 8, '0'), '[{"id":"form","name":"申请表","required":true,"condition":"","received":true}]', 5,
+             'person', '张' || (c.i % 1000), ${ids}[c.i % ${SEALED_POOL} + 1], ${phones}[c.i % ${SEALED_POOL} + 1], '[{"id":"form","name":"申请表","required":true,"condition":"","received":true}]', 5,
              c.received, c.received, c.deadline, (c.deadline AT TIME ZONE 'Asia/Shanghai')::date,
              CASE WHEN NOT c.open THEN 'green'
                   WHEN c.deadline < timestamptz '${NOW}' THEN 'red'
@@ -229,8 +236,9 @@ async function main() {
   bare.get('/constant', async () => constant);
   const bareBase = await bare.listen({ host: '127.0.0.1', port: 0 });
 
-  const numbers = (await database.query<{ n: string; d: string }>(`SELECT case_number AS n, right(applicant_id_number, 4) AS d FROM cases TABLESAMPLE SYSTEM (1) LIMIT 5000`)).map(
-    (r) => [r.n, r.d] as const,
+  const pd = await personalData(db);
+  const numbers = (await database.query<{ n: string; e: string }>(`SELECT case_number AS n, applicant_id_number_enc AS e FROM cases TABLESAMPLE SYSTEM (1) LIMIT 5000`)).map(
+    (r) => [r.n, pd.open(r.e)!.slice(-4)] as const,
   );
   const pick = (i: number) => numbers[(i * 2654435761) % numbers.length]!;
   const progressPaths = Array.from({ length: REQUESTS }, (_, i) => `/api/v1/public/cases/${pick(i)[0]}`);

@@ -8,7 +8,7 @@
 //     call only; throughput counts calls);
 //   - fan-out: 500 SSE screens connected, time from sending call-next to each screen's `call` event.
 // On PGlite always, and on PostgreSQL when DATABASE_URL is set (a fresh database is created in it).
-// Sizes: BENCH_TAKES (default 4000) and BENCH_CALLS (default 2000).
+// Sizes: BENCH_TAKES (default 4000) and BENCH_CALLS (default 2000); BENCH_PGLITE=0 runs PostgreSQL only.
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import Fastify from 'fastify';
@@ -262,11 +262,17 @@ async function postgres(url: string): Promise<Database> {
 
 const f = (n: number) => n.toFixed(2).padStart(8);
 
+/** The machine's 1-minute load average: the VM is shared, so every figure is read beside it. */
+const load = () => os.loadavg()[0]!.toFixed(1);
+
 async function main() {
+  const loads = [`start ${load()}`];
   const top = await ceiling();
+  loads.push(`after the ceiling ${load()}`);
   const rows: Row[] = [top];
   const fanouts: [string, Fanout][] = [];
-  const lanes: [string, () => Promise<Database>][] = [['PGlite', () => openDatabase({})]];
+  // BENCH_PGLITE=0 leaves the PGlite lane out (its call-next alone takes minutes) for a PostgreSQL-only run.
+  const lanes: [string, () => Promise<Database>][] = process.env.BENCH_PGLITE === '0' ? [] : [['PGlite', () => openDatabase({})]];
   if (process.env.DATABASE_URL) lanes.push(['PostgreSQL', () => postgres(process.env.DATABASE_URL!)]);
   for (const [label, open] of lanes) {
     const database = await open();
@@ -274,6 +280,7 @@ async function main() {
       const result = await measure(label, database);
       rows.push(...result.rows);
       fanouts.push([label, result.fanout]);
+      loads.push(`after ${label} ${load()}`);
     } finally {
       await database.close();
     }
@@ -281,6 +288,7 @@ async function main() {
   const lines = [
     `queue over HTTP, ${CLIENTS} concurrent clients in a worker thread, ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), Node ${process.version}`,
     `take-ticket ${TAKES} requests over ${SERVICES} services, call-next ${CALLS} calls by ${CLIENTS} windows taking all of them (each call followed by complete), fan-out ${SCREENS} screens x ${FANOUT_ROUNDS} calls`,
+    `load average (1 min): ${loads.join(', ')}`,
     '',
     '| what | req/s | % of ceiling | p50 ms | p99 ms | statuses |',
     '| --- | ---: | ---: | ---: | ---: | --- |',

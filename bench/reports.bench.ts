@@ -88,7 +88,7 @@ async function main() {
   if (!reuse) {
     await time('one day built: roll-ups (cases + queue)', () => rebuildDay(db, h, `${MONTH}-10`, now), 3);
     await time('one day built: extended-service scan', () => reports.extended.scanDay(h, `${MONTH}-10`), 3);
-    const first = await time('bulletin, first read (builds the 30 days)', () => reports.monthly(hallId, MONTH));
+    const first = await time('bulletin, first read (builds the 30 days)', () => reports.monthly([hallId], MONTH));
     console.log(`  accepted ${first.casesAccepted}, finished ${first.casesFinished}, on time ${first.onTimeRate}, satisfaction ${first.satisfaction}, extended ${first.extendedServices.count}`);
   }
   console.log('bulletin parts, days built:');
@@ -98,12 +98,12 @@ async function main() {
   await time('  extended services (scanned days)', () => reports.extended.between(hallId, bounds.from, bounds.to, h), 5);
   await time('  registers, inspections, gaps, awards', () => Promise.all([reports.staff.register(hallId, MONTH), reports.staff.inspections(hallId, MONTH), reports.staff.gaps.gaps(hallId, MONTH), reports.assessment.awards(hallId, MONTH)]), 5);
   await time('  ratingIndicators (src/feedback)', () => ratingIndicators(db, hallId, MONTH, now), 3);
-  const b = await time('bulletin JSON, whole', () => reports.monthly(hallId, MONTH), 3);
+  const b = await time('bulletin JSON, whole', () => reports.monthly([hallId], MONTH), 3);
   await time('  PDF from the bulletin', () => bulletinPdf(b), 3);
   await time('  .xlsx from the bulletin', () => bulletinXlsx(b), 3);
-  await time('dashboard, one month (all six queries together)', () => reports.dashboard(hallId, `${MONTH}-01`, `${MONTH}-30`), 5);
-  await time('dashboard, one week', () => reports.dashboard(hallId, `${MONTH}-08`, `${MONTH}-14`), 5);
-  await time('dashboard, one day', () => reports.dashboard(hallId, `${MONTH}-10`, `${MONTH}-10`), 5);
+  await time('dashboard, one month (all six queries together)', () => reports.dashboard([hallId], `${MONTH}-01`, `${MONTH}-30`), 5);
+  await time('dashboard, one week', () => reports.dashboard([hallId], `${MONTH}-08`, `${MONTH}-14`), 5);
+  await time('dashboard, one day', () => reports.dashboard([hallId], `${MONTH}-10`, `${MONTH}-10`), 5);
   await database.close();
 }
 

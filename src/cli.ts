@@ -8,7 +8,9 @@ const HELP = `用法 / usage:
   onewindow restore FILE [--data-dir DIR]    恢复到新的空目录或空数据库，并按清单核对行数
 
 环境变量 / environment:
-  PORT, HOST, DATA_DIR (默认 ./data, PGlite), DATABASE_URL (使用 PostgreSQL), ONEWINDOW_ADMIN_PASSWORD`;
+  PORT, HOST, DATA_DIR (默认 ./data, PGlite), DATABASE_URL (使用 PostgreSQL), ONEWINDOW_ADMIN_PASSWORD,
+  ONEWINDOW_BACKUP_DIR / _KEEP / _AT (夜间备份), ONEWINDOW_KIOSK_KEYS, ONEWINDOW_TRUST_PROXY …
+  全部变量见 docs/operations.md`;
 
 async function backupOrRestore(command: 'backup' | 'restore', rest: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { 'data-dir': { type: 'string' } } });

@@ -11,7 +11,7 @@ import { halls } from '../org/tables.js';
 import { publicHallId } from '../org/hall-scope.js';
 import { bookingIcs } from './ics.js';
 import { createAppointmentService } from './service.js';
-import { AppointmentSettings, BookingInput, CheckInInput, CloseInput, Hold, HoldInput, LookupQuery, PersonProof, PublicAppointment, RescheduleInput, Slot, SlotQuery } from './schemas.js';
+import { AppointmentSettings, AppointmentSettingsInput, AssignInput, BookingInput, CheckInInput, CloseInput, Hold, HoldInput, HomeVisit, HomeVisitQuery, LookupQuery, PersonProof, PublicAppointment, RescheduleInput, Slot, SlotQuery } from './schemas.js';
 
 const HallQuery = z.object({ hall: z.string().max(16).optional() });
 const CodeParams = z.object({ code: z.string().trim().min(1).max(40) });
@@ -108,7 +108,7 @@ export function registerAppointmentRoutes(app: Api, ctx: AppContext): void {
 
   app.put('/appointments/settings', {
     config: { access: [...MANAGERS] },
-    schema: { tags: ['appointments'], summary: '修改预约规则', body: AppointmentSettings, response: { 200: AppointmentSettings } },
+    schema: { tags: ['appointments'], summary: '修改预约规则', body: AppointmentSettingsInput, response: { 200: AppointmentSettings } },
     handler: async (req) => appointments.setSettings(actorOf(currentUser(req)), currentUser(req).hallId, req.body),
   });
 
@@ -122,5 +122,17 @@ export function registerAppointmentRoutes(app: Api, ctx: AppContext): void {
     config: { access: [...MANAGERS] },
     schema: { tags: ['appointments'], summary: '关闭时段或整天（已约者取消并短信通知）', body: CloseInput },
     handler: async (req) => appointments.close(actorOf(currentUser(req)), currentUser(req).hallId, req.body),
+  });
+
+  app.get('/appointments/home-visits', {
+    config: { access: ['manager', 'leader', 'staff'] },
+    schema: { tags: ['appointments'], summary: '上门服务（管理人员看全部，工作人员看派给本人的）', querystring: HomeVisitQuery, response: { 200: z.array(HomeVisit) } },
+    handler: async (req) => appointments.homeVisits(currentUser(req), req.query.date),
+  });
+
+  app.post('/appointments/:id/assign', {
+    config: { access: [...MANAGERS] },
+    schema: { tags: ['appointments'], summary: '上门服务派给工作人员', params: IdParams, body: AssignInput },
+    handler: async (req) => appointments.assign(actorOf(currentUser(req)), currentUser(req).hallId, req.params.id, req.body.staffId),
   });
 }

@@ -15,6 +15,8 @@ export const AppointmentSettings = z.object({
   blockDays: z.number().int().min(1).max(365).default(90),
 });
 export type AppointmentSettings = z.infer<typeof AppointmentSettings>;
+/** What a manager sends: every rule, nothing else, so a stray or partial body cannot reset the others. */
+export const AppointmentSettingsInput = z.strictObject(AppointmentSettings.shape).required();
 
 export const SlotQuery = z.object({
   date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD'),
@@ -22,6 +24,7 @@ export const SlotQuery = z.object({
 });
 
 export const Slot = z.object({ start: z.string(), end: z.string(), capacity: z.number(), remaining: z.number() });
+export type Slot = z.infer<typeof Slot>;
 
 const Instant = z.iso.datetime({ offset: true, message: '时间格式应为 ISO 8601（带时区）' });
 const Name = z.string().trim().min(1, '姓名不能为空').max(40, '姓名最长 40 字');
@@ -30,13 +33,17 @@ const IdNumber = z.string().trim().min(1, '请填写身份证号码').max(30);
 const Phone = z.string().trim().refine(isMobilePhone, '手机号码应为 11 位，以 13-19 开头');
 const BookingCode = z.string().trim().toUpperCase().regex(/^[A-Z0-9]{8}$/, '预约码为 8 位字母或数字');
 
+/** 涉老, 立等可取, 上门服务, 场内绿色通道 (domain.md, Queue) besides a plain booking. */
+export const APPOINTMENT_CHANNELS = ['normal', 'elderly', 'same_day', 'home_visit', 'green_window'] as const;
+export type AppointmentChannel = (typeof APPOINTMENT_CHANNELS)[number];
+
 export const BookingInput = z.object({
   serviceCode: z.string().trim().min(1).max(40),
   start: Instant,
   name: Name,
   idNumber: IdNumber,
   phone: Phone,
-  channel: z.enum(['normal', 'same_day', 'home_visit', 'green_window']).default('normal'),
+  channel: z.enum(APPOINTMENT_CHANNELS).default('normal'),
   holdId: z.uuid().optional(),
   /** Home visit (上门服务) only. */
   address: z.string().trim().max(200).optional(),
@@ -73,3 +80,24 @@ export const CloseInput = z.object({
   date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
   reason: z.string().trim().min(1, '请填写关闭原因').max(200),
 }).refine((v) => Boolean(v.start) !== Boolean(v.date), '请指定一个时段（start）或一天（date）');
+
+/** 上门服务: the staff member who visits. */
+export const AssignInput = z.object({ staffId: z.uuid({ message: '请选择上门的工作人员' }) });
+
+export const HomeVisitQuery = z.object({ date: SlotQuery.shape.date });
+
+/** A home visit as staff see it: the visiting staff need the address and the number to call. */
+export const HomeVisit = z.object({
+  id: z.string(),
+  code: z.string(),
+  serviceName: z.string(),
+  start: z.string(),
+  end: z.string(),
+  status: z.string(),
+  name: z.string(),
+  phone: z.string(),
+  address: z.string(),
+  staffId: z.string().nullable(),
+  staffName: z.string().nullable(),
+});
+export type HomeVisit = z.infer<typeof HomeVisit>;

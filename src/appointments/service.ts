@@ -9,15 +9,17 @@ import { formatInstant, localDate } from '../calendar/index.js';
 import { DEFAULT_APPOINTMENT } from '../catalog/schemas.js';
 import { enqueueNotice } from '../notify/outbox.js';
 import { halls, services, windows, windowServices } from '../org/tables.js';
+import { users } from '../auth/tables.js';
 import { createQueueService } from '../queue/service.js';
 import type { TimerHandler } from '../jobs/timers.js';
 import { cancelTimer, scheduleTimer } from '../jobs/timers.js';
 import { decrypt, encrypt, keyedHash } from '../shared/crypto.js';
 import { ID_NUMBER_MESSAGES, idNumberProblem, maskIdNumber, maskName, maskPhone, normalizeIdNumber } from '../shared/identity.js';
 import { dataKey } from './keys.js';
-import { AppointmentSettings, type BookingInput, type PublicAppointment } from './schemas.js';
+import { AppointmentSettings, type AppointmentChannel, type BookingInput, type HomeVisit, type PublicAppointment } from './schemas.js';
+import { ageOn, ELDERLY_AGE, ticketPriorityOf } from './channels.js';
 import { bookingCode, checkInTiming, offeredAt, slotsOn, withinHorizon } from './slots.js';
-import { appointmentBlocks, appointments, appointmentSlots, type AppointmentChannel } from './tables.js';
+import { appointmentBlocks, appointmentPersonDays, appointments, appointmentSlots } from './tables.js';
 
 const NO_SHOW_TIMER = 'appointment.no-show';
 const DAY_MS = 86_400_000;
@@ -41,6 +43,14 @@ export async function appointmentSettings(db: Db, hallId: string): Promise<Appoi
 }
 
 type Row = typeof appointments.$inferSelect;
+
+/** Gives back a person's count for a day (see `countPersonDay`). */
+async function uncountPersonDay(tx: Db, hallId: string, idHash: string, date: string) {
+  await tx
+    .update(appointmentPersonDays)
+    .set({ booked: sql`greatest(${appointmentPersonDays.booked} - 1, 0)` })
+    .where(and(eq(appointmentPersonDays.hallId, hallId), eq(appointmentPersonDays.idHash, idHash), eq(appointmentPersonDays.localDate, date)));
+}
 
 export function createAppointmentService(ctx: AppContext) {
   const { db, clock } = ctx;
@@ -119,6 +129,37 @@ export function createAppointmentService(ctx: AppContext) {
       .where(and(eq(appointmentSlots.serviceId, serviceId), eq(appointmentSlots.startAt, start)));
   }
 
+  /**
+   * Moves one place from a booking's slot to another in the caller's transaction. The two slot rows are
+   * locked in key order, so two people swapping slots at the same moment never deadlock.
+   */
+  async function movePlace(tx: Db, hallId: string, serviceId: string, from: Date, to: { start: number; capacity: number }) {
+    if (from.getTime() < to.start) {
+      await releasePlace(tx, serviceId, from);
+      await takePlace(tx, hallId, serviceId, to.start, to.capacity);
+    } else {
+      await takePlace(tx, hallId, serviceId, to.start, to.capacity);
+      await releasePlace(tx, serviceId, from);
+    }
+  }
+
+  /**
+   * Counts a person's open booking on a day, atomically against the daily limit (like a slot's places);
+   * `uncountPersonDay` gives it back when the booking is cancelled, checked in or missed.
+   */
+  async function countPersonDay(tx: Db, hallId: string, idHash: string, date: string, limit: number) {
+    const rows = await tx
+      .insert(appointmentPersonDays)
+      .values({ hallId, idHash, localDate: date, booked: 1 })
+      .onConflictDoUpdate({
+        target: [appointmentPersonDays.hallId, appointmentPersonDays.idHash, appointmentPersonDays.localDate],
+        set: { booked: sql`${appointmentPersonDays.booked} + 1` },
+        setWhere: sql`${appointmentPersonDays.booked} < ${limit}`,
+      })
+      .returning({ booked: appointmentPersonDays.booked });
+    if (rows.length === 0) throw new DomainError(409, 'BOOKING_LIMIT', `每人每天最多预约 ${limit} 次`, { limit });
+  }
+
   /** Held places past their time go back to the slot; run before counting or taking places. */
   async function releaseExpiredHolds(tx: Db, serviceId: string) {
     const expired = await tx
@@ -173,18 +214,39 @@ export function createAppointmentService(ctx: AppContext) {
     }
   }
 
-  async function assertWithinLimits(tx: Db, hallId: string, serviceId: string, idHash: string, date: string, settings: AppointmentSettings, except?: string) {
-    const active = inArray(appointments.status, ['held', 'booked']);
-    const mine = await tx
-      .select({ id: appointments.id, serviceId: appointments.serviceId, localDate: appointments.localDate })
+  /** The per-item limit; the daily one is the person-day counter (`countPersonDay`). */
+  async function assertWithinItemLimit(tx: Db, hallId: string, serviceId: string, idHash: string, settings: AppointmentSettings, except?: string) {
+    const others = await tx
+      .select({ id: appointments.id })
       .from(appointments)
-      .where(and(eq(appointments.hallId, hallId), eq(appointments.idHash, idHash), active, gte(appointments.localDate, localDate(clock.now().getTime()))));
-    const others = mine.filter((m) => m.id !== except);
-    if (others.filter((m) => m.localDate === date).length >= settings.perPersonPerDay) {
-      throw new DomainError(409, 'BOOKING_LIMIT', `每人每天最多预约 ${settings.perPersonPerDay} 次`, { limit: settings.perPersonPerDay });
-    }
-    if (others.filter((m) => m.serviceId === serviceId).length >= settings.perPersonPerItem) {
+      .where(
+        and(
+          eq(appointments.hallId, hallId),
+          eq(appointments.idHash, idHash),
+          eq(appointments.serviceId, serviceId),
+          inArray(appointments.status, ['held', 'booked']),
+          gte(appointments.localDate, localDate(clock.now().getTime())),
+        ),
+      );
+    if (others.filter((m) => m.id !== except).length >= settings.perPersonPerItem) {
       throw new DomainError(409, 'BOOKING_LIMIT', `同一事项每人最多保留 ${settings.perPersonPerItem} 个有效预约`, { limit: settings.perPersonPerItem });
+    }
+  }
+
+  function assertBeforeCutoff(row: Row, settings: AppointmentSettings, now: number, action: string) {
+    if (row.status !== 'booked') throw new DomainError(409, 'INVALID_TRANSITION', `该预约已取消、已签到或已失约，不能${action}`, { status: row.status });
+    if (now > row.startAt.getTime() - settings.cancelCutoffMinutes * 60_000) {
+      throw new DomainError(409, 'CANCEL_TOO_LATE', `距预约时间不足 ${settings.cancelCutoffMinutes / 60} 小时，不能在线取消或改约`, { cutoffMinutes: settings.cancelCutoffMinutes });
+    }
+  }
+
+  /** The green-channel rules a booking keeps wherever it moves. */
+  function assertChannel(channel: AppointmentChannel, item: { greenChannel: boolean }, idNumber: string, date: string, now: number) {
+    // 涉老 is open for every item (the elderly window takes all); the other green channels are per item.
+    if (channel !== 'normal' && channel !== 'elderly' && !item.greenChannel) throw validationFailed('该事项未开通绿色通道', { channel });
+    if (channel === 'same_day' && date !== localDate(now)) throw validationFailed('立等可取预约只能预约当天', { channel });
+    if (channel === 'elderly' && ageOn(idNumber, date) < ELDERLY_AGE) {
+      throw validationFailed(`涉老服务通道供 ${ELDERLY_AGE} 周岁以上老人使用（证件号码显示未满 ${ELDERLY_AGE} 周岁）`, { channel });
     }
   }
 
@@ -250,22 +312,21 @@ export function createAppointmentService(ctx: AppContext) {
       const now = clock.now();
       const idNumber = checkedIdNumber(input.idNumber, now.getTime());
       const item = await serviceOf(hallId, input.serviceCode);
-      if (input.channel !== 'normal' && !item.greenChannel) throw validationFailed('该事项未开通绿色通道', { channel: input.channel });
       if (input.channel === 'home_visit' && !input.address) throw validationFailed('上门服务须填写地址', { field: 'address' });
       const { settings, slot, date } = await slotOrThrow(hallId, item, input.start);
-      if (input.channel === 'same_day' && date !== localDate(now.getTime())) throw validationFailed('立等可取预约只能预约当天', { channel: input.channel });
+      assertChannel(input.channel, item, idNumber, date, now.getTime());
       const key = await dataKey(db);
       const idHash = keyedHash(key, 'id', idNumber);
       const row = await db.transaction(async (tx) => {
         await releaseExpiredHolds(tx, item.id);
         await assertNotBlocked(tx, hallId, idHash, localDate(now.getTime()));
-        await assertWithinLimits(tx, hallId, item.id, idHash, date, settings, input.holdId);
+        await assertWithinItemLimit(tx, hallId, item.id, idHash, settings, input.holdId);
         const personal = {
           name: input.name,
           idNumberEnc: encrypt(key, idNumber),
           idHash,
           phoneEnc: encrypt(key, input.phone),
-          channel: input.channel as AppointmentChannel,
+          channel: input.channel,
           details: input.channel === 'home_visit' ? { address: input.address } : {},
           status: 'booked' as const,
           holdExpiresAt: null,
@@ -287,7 +348,9 @@ export function createAppointmentService(ctx: AppContext) {
             .returning();
         }
         const b = booked!;
-        await scheduleTimer(tx, { hallId, kind: NO_SHOW_TIMER, key: b.id, dueAt: b.endAt });
+        await countPersonDay(tx, hallId, idHash, date, settings.perPersonPerDay);
+        // A home visit is served where the person lives: nobody checks in, so it can never be a no-show.
+        if (b.channel !== 'home_visit') await scheduleTimer(tx, { hallId, kind: NO_SHOW_TIMER, key: b.id, dueAt: b.endAt });
         await enqueueNotice(tx, {
           hallId,
           channel: 'sms',
@@ -328,12 +391,10 @@ export function createAppointmentService(ctx: AppContext) {
       const row = await db.transaction(async (tx) => {
         const row = await proven(tx, hallId, proof.code, proof.idNumber, true);
         if (row.id !== id) throw notMatching();
-        if (row.status !== 'booked') throw new DomainError(409, 'INVALID_TRANSITION', '该预约已取消、已签到或已失约，不能取消', { status: row.status });
-        if (now > row.startAt.getTime() - settings.cancelCutoffMinutes * 60_000) {
-          throw new DomainError(409, 'CANCEL_TOO_LATE', `距预约时间不足 ${settings.cancelCutoffMinutes / 60} 小时，不能在线取消或改约`, { cutoffMinutes: settings.cancelCutoffMinutes });
-        }
+        assertBeforeCutoff(row, settings, now, '取消');
         const [done] = await tx.update(appointments).set({ status: 'cancelled', cancelReason: 'by_person', updatedAt: new Date(now) }).where(eq(appointments.id, row.id)).returning();
         await releasePlace(tx, row.serviceId, row.startAt);
+        await uncountPersonDay(tx, hallId, row.idHash!, row.localDate);
         await cancelTimer(tx, NO_SHOW_TIMER, row.id);
         await recordAudit(tx, actor, { hallId, action: 'appointment.cancel', entityType: 'appointment', entityId: row.id, before: { status: 'booked' }, after: { status: 'cancelled' } });
         return done!;
@@ -342,30 +403,49 @@ export function createAppointmentService(ctx: AppContext) {
       return publicView(row, s.code, s.name);
     },
 
-    /** Moves a booking to another slot of the same item, under the same cut-off as a cancel. */
+    /**
+     * 改约: moves a booking to another slot of the same item in one transaction, under a new booking's
+     * rules (the old slot's cut-off, the new slot's places, the person's limits); any refusal changes nothing.
+     */
     async reschedule(actor: Actor, hallId: string, id: string, input: { code: string; idNumber: string; start: string }) {
-      const settings = await appointmentSettings(db, hallId);
       const current = await proven(db, hallId, input.code, input.idNumber);
       if (current.id !== id) throw notMatching();
       const s = await serviceCodeOf(current.serviceId);
       const item = await serviceOf(hallId, s.code);
-      const { slot, date } = await slotOrThrow(hallId, item, input.start);
+      const { settings, slot, date } = await slotOrThrow(hallId, item, input.start);
       const now = clock.now();
+      const key = await dataKey(db);
       const row = await db.transaction(async (tx) => {
         const [row] = await tx.select().from(appointments).where(eq(appointments.id, id)).for('update');
-        if (row!.status !== 'booked') throw new DomainError(409, 'INVALID_TRANSITION', '该预约已取消、已签到或已失约，不能改约', { status: row!.status });
-        if (now.getTime() > row!.startAt.getTime() - settings.cancelCutoffMinutes * 60_000) {
-          throw new DomainError(409, 'CANCEL_TOO_LATE', `距预约时间不足 ${settings.cancelCutoffMinutes / 60} 小时，不能在线取消或改约`, { cutoffMinutes: settings.cancelCutoffMinutes });
+        assertBeforeCutoff(row!, settings, now.getTime(), '改约');
+        if (row!.startAt.getTime() === slot.start) throw validationFailed('新时段与原预约时段相同，请选择另一个时段', { start: input.start });
+        assertChannel(row!.channel, item, normalizeIdNumber(input.idNumber), date, now.getTime());
+        const idHash = row!.idHash!;
+        await releaseExpiredHolds(tx, item.id);
+        await assertNotBlocked(tx, hallId, idHash, localDate(now.getTime()));
+        await assertWithinItemLimit(tx, hallId, item.id, idHash, settings, row!.id);
+        await movePlace(tx, hallId, item.id, row!.startAt, slot);
+        if (row!.localDate !== date) {
+          await uncountPersonDay(tx, hallId, idHash, row!.localDate);
+          await countPersonDay(tx, hallId, idHash, date, settings.perPersonPerDay);
         }
-        await assertWithinLimits(tx, hallId, item.id, row!.idHash!, date, settings, row!.id);
-        await takePlace(tx, hallId, item.id, slot.start, slot.capacity);
-        await releasePlace(tx, row!.serviceId, row!.startAt);
         const [moved] = await tx
           .update(appointments)
           .set({ startAt: new Date(slot.start), endAt: new Date(slot.end), localDate: date, updatedAt: now })
           .where(eq(appointments.id, id))
           .returning();
-        await scheduleTimer(tx, { hallId, kind: NO_SHOW_TIMER, key: id, dueAt: new Date(slot.end) });
+        if (row!.channel !== 'home_visit') await scheduleTimer(tx, { hallId, kind: NO_SHOW_TIMER, key: id, dueAt: new Date(slot.end) });
+        if (row!.phoneEnc) {
+          await enqueueNotice(tx, {
+            hallId,
+            channel: 'sms',
+            recipient: decrypt(key, row!.phoneEnc),
+            template: 'appointment.rescheduled',
+            body: `您预约的${item.name}已改到 ${formatInstant(slot.start).slice(0, 16).replace('T', ' ')}，预约码 ${row!.code} 不变。`,
+            params: { code: row!.code },
+            at: now,
+          });
+        }
         await recordAudit(tx, actor, { hallId, action: 'appointment.reschedule', entityType: 'appointment', entityId: id, before: { start: formatInstant(row!.startAt.getTime()) }, after: { start: formatInstant(slot.start) } });
         return moved!;
       });
@@ -373,8 +453,10 @@ export function createAppointmentService(ctx: AppContext) {
     },
 
     /**
-     * Check-in at the kiosk or a window: within the margin the booking becomes an appointment-priority
-     * ticket; outside it the person is told why and offered a normal ticket.
+     * Check-in at the kiosk or a window: within the margin the booking becomes a ticket of its class
+     * (appointment, or its green channel); outside it the person is told why and offered a normal ticket.
+     * The ticket is written through the queue's own issue path in the same transaction as the check-in,
+     * so numbers, events and screens are the queue's, and two check-ins at once never print two tickets.
      */
     async checkIn(actor: Actor, hallId: string, input: { id?: string; code?: string; idNumber: string }) {
       const settings = await appointmentSettings(db, hallId);
@@ -397,6 +479,8 @@ export function createAppointmentService(ctx: AppContext) {
       }
       if (input.id && row.id !== input.id) throw notMatching();
       if (row.status !== 'booked') throw new DomainError(409, 'INVALID_TRANSITION', '该预约已取消、已签到或已失约，不能签到', { status: row.status });
+      const priority = ticketPriorityOf(row.channel);
+      if (!priority) throw new DomainError(409, 'HOME_VISIT', '上门服务预约由工作人员上门办理，无需到大厅签到');
       const timing = checkInTiming({ start: row.startAt.getTime(), end: row.endAt.getTime() }, now, settings.checkInEarlyMinutes, settings.checkInLateMinutes);
       if (timing !== 'ok') {
         const message =
@@ -405,22 +489,25 @@ export function createAppointmentService(ctx: AppContext) {
             : `已超过签到时间（预约时间后 ${settings.checkInLateMinutes} 分钟内），预约失效，可领取普通号`;
         throw new DomainError(409, timing === 'early' ? 'CHECK_IN_TOO_EARLY' : 'CHECK_IN_TOO_LATE', message, { offerNormalTicket: true });
       }
-      // Claim first, so two check-ins at once never print two tickets.
-      const claimed = await db.update(appointments).set({ status: 'checked_in', updatedAt: new Date(now) }).where(and(eq(appointments.id, row.id), eq(appointments.status, 'booked'))).returning({ id: appointments.id });
-      if (claimed.length === 0) throw new DomainError(409, 'INVALID_TRANSITION', '该预约已签到');
       const s = await serviceCodeOf(row.serviceId);
-      try {
-        const { ticket } = await queue.issue(actor, hallId, { serviceCode: s.code, channel: 'kiosk', priority: 'normal', thenServiceCodes: [], name: row.name }, { channel: 'appointment', priority: 'appointment' });
-        await db.transaction(async (tx) => {
-          await tx.update(appointments).set({ ticketId: (ticket as { id: string }).id }).where(eq(appointments.id, row.id));
-          await cancelTimer(tx, NO_SHOW_TIMER, row.id);
-          await recordAudit(tx, actor, { hallId, action: 'appointment.check-in', entityType: 'appointment', entityId: row.id, before: { status: 'booked' }, after: { status: 'checked_in', ticket: (ticket as { number?: string }).number } });
-        });
-        return ticket;
-      } catch (err) {
-        await db.update(appointments).set({ status: 'booked' }).where(eq(appointments.id, row.id));
-        throw err;
-      }
+      const booking = row;
+      const ticketInput = { serviceCode: s.code, channel: 'kiosk' as const, priority: 'normal' as const, thenServiceCodes: [], name: booking.name, idNumber };
+      const plan = await queue.prepareIssue(hallId, ticketInput);
+      const ticketId = await db.transaction(async (tx) => {
+        const claimed = await tx
+          .update(appointments)
+          .set({ status: 'checked_in', updatedAt: new Date(now) })
+          .where(and(eq(appointments.id, booking.id), eq(appointments.status, 'booked')))
+          .returning({ id: appointments.id });
+        if (claimed.length === 0) throw new DomainError(409, 'INVALID_TRANSITION', '该预约已签到');
+        const ticketId = await queue.issueIn(tx, actor, plan, ticketInput, { channel: 'appointment', priority });
+        await tx.update(appointments).set({ ticketId }).where(eq(appointments.id, booking.id));
+        await uncountPersonDay(tx, hallId, booking.idHash!, booking.localDate);
+        await cancelTimer(tx, NO_SHOW_TIMER, booking.id);
+        await recordAudit(tx, actor, { hallId, action: 'appointment.check-in', entityType: 'appointment', entityId: booking.id, before: { status: 'booked' }, after: { status: 'checked_in', ticketId, priority } });
+        return ticketId;
+      });
+      return queue.get(ticketId);
     },
 
     /** Each day's load per item and slot, for the manager. */
@@ -447,6 +534,54 @@ export function createAppointmentService(ctx: AppContext) {
         });
       }
       return out;
+    },
+
+    /** 上门服务 of a day: a manager sees all of them, other staff the visits assigned to them. */
+    async homeVisits(user: { id: string; hallId: string; roles: readonly string[] }, date: string): Promise<HomeVisit[]> {
+      const managing = user.roles.some((r) => r === 'admin' || r === 'manager');
+      const rows = await db
+        .select({ a: appointments, serviceName: services.name, staffName: users.displayName })
+        .from(appointments)
+        .innerJoin(services, eq(services.id, appointments.serviceId))
+        .leftJoin(users, eq(users.id, appointments.assignedStaffId))
+        .where(
+          and(
+            eq(appointments.hallId, user.hallId),
+            eq(appointments.channel, 'home_visit'),
+            eq(appointments.localDate, date),
+            inArray(appointments.status, ['booked', 'checked_in']),
+            managing ? undefined : eq(appointments.assignedStaffId, user.id),
+          ),
+        )
+        .orderBy(asc(appointments.startAt));
+      const key = await dataKey(db);
+      return rows.map(({ a, serviceName, staffName }) => ({
+        id: a.id,
+        code: a.code,
+        serviceName,
+        start: formatInstant(a.startAt.getTime()),
+        end: formatInstant(a.endAt.getTime()),
+        status: a.status,
+        name: a.name,
+        phone: a.phoneEnc ? decrypt(key, a.phoneEnc) : '',
+        address: String(a.details.address ?? ''),
+        staffId: a.assignedStaffId,
+        staffName,
+      }));
+    },
+
+    /** Assigns a home visit to the staff member who goes; the visit then shows on that person's list. */
+    async assign(actor: Actor, hallId: string, id: string, staffId: string) {
+      return db.transaction(async (tx) => {
+        const [row] = await tx.select().from(appointments).where(and(eq(appointments.id, id), eq(appointments.hallId, hallId))).for('update');
+        if (!row || row.channel !== 'home_visit') throw notFound('上门服务预约');
+        if (row.status !== 'booked') throw new DomainError(409, 'INVALID_TRANSITION', '该预约已取消或已办结，不能再派人', { status: row.status });
+        const [staff] = await tx.select({ id: users.id, name: users.displayName, active: users.active }).from(users).where(and(eq(users.id, staffId), eq(users.hallId, hallId)));
+        if (!staff || !staff.active) throw validationFailed('该工作人员不存在或已停用', { staffId });
+        await tx.update(appointments).set({ assignedStaffId: staffId, updatedAt: clock.now() }).where(eq(appointments.id, id));
+        await recordAudit(tx, actor, { hallId, action: 'appointment.assign', entityType: 'appointment', entityId: id, before: { staffId: row.assignedStaffId }, after: { staffId, staffName: staff.name } });
+        return { id, staffId, staffName: staff.name };
+      });
     },
 
     /** Closes a slot or a whole day: bookings there are cancelled and each person gets an SMS. */
@@ -476,6 +611,7 @@ export function createAppointmentService(ctx: AppContext) {
           for (const b of hit) {
             cancelled++;
             await cancelTimer(tx, NO_SHOW_TIMER, b.id);
+            if (b.idHash) await uncountPersonDay(tx, hallId, b.idHash, b.localDate);
             if (!b.phoneEnc) continue;
             await enqueueNotice(tx, {
               hallId,
@@ -508,6 +644,7 @@ export function appointmentTimerHandlers(ctx: AppContext): Record<string, TimerH
         .where(and(eq(appointments.id, timer.key), eq(appointments.status, 'booked')))
         .returning();
       if (!row || !row.idHash) return;
+      await uncountPersonDay(tx, row.hallId, row.idHash, row.localDate);
       const settings = await appointmentSettings(tx, row.hallId);
       const since = localDate(timer.dueAt.getTime() - settings.noShowWindowDays * DAY_MS);
       const [count] = await tx

@@ -1,4 +1,5 @@
 import { boolean, date, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { AppointmentChannel } from './schemas.js';
 
 export const dataKeys = pgTable('data_keys', {
   name: text('name').primaryKey(),
@@ -20,7 +21,6 @@ export const appointmentSlots = pgTable(
 );
 
 export type AppointmentStatus = 'held' | 'booked' | 'cancelled' | 'checked_in' | 'no_show';
-export type AppointmentChannel = 'normal' | 'same_day' | 'home_visit' | 'green_window';
 
 export const appointments = pgTable('appointments', {
   id: uuid('id').primaryKey().defaultRandom(),
@@ -39,6 +39,8 @@ export const appointments = pgTable('appointments', {
   details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
   holdExpiresAt: timestamp('hold_expires_at', { withTimezone: true }),
   ticketId: uuid('ticket_id'),
+  /** 上门服务: the staff member who visits. */
+  assignedStaffId: uuid('assigned_staff_id'),
   cancelReason: text('cancel_reason'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -52,3 +54,15 @@ export const appointmentBlocks = pgTable('appointment_blocks', {
   reason: text('reason').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/** Bookings per person per day: the counter that makes the daily limit atomic. */
+export const appointmentPersonDays = pgTable(
+  'appointment_person_days',
+  {
+    hallId: uuid('hall_id').notNull(),
+    idHash: text('id_hash').notNull(),
+    localDate: date('local_date', { mode: 'string' }).notNull(),
+    booked: integer('booked').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.hallId, t.idHash, t.localDate] })],
+);

@@ -1,8 +1,8 @@
 import { idCheckDigit } from '../shared/identity.js';
 
-/** A valid GB 11643 number for test person n (born 1980-01-01, sequence n). */
-export function testIdNumber(n: number): string {
-  const first17 = `11010519800101${String(n).padStart(3, '0')}`;
+/** A valid GB 11643 number for test person n (born on `born`, YYYYMMDD, 1980-01-01 unless given). */
+export function testIdNumber(n: number, born = '19800101'): string {
+  const first17 = `110105${born}${String(n).padStart(3, '0')}`;
   return first17 + idCheckDigit(first17);
 }
 

@@ -83,8 +83,9 @@ describe('receiving and deciding cases', () => {
     expect(res.json().history.map((h: { action: string }) => h.action)).toEqual(['receive', 'accept', 'complete']);
     const picked = await act(t, res.json().caseNumber, { action: 'pick_up' });
     expect(picked.json()).toMatchObject({ status: 'delivered', delivery: { deliveredAt: '2025-09-30T09:00:00+08:00' } });
+    // 一事一评: completing the case also texts the applicant its rating link.
     const sms = await t.ctx.db.select({ template: notifications.template }).from(notifications).where(eq(notifications.channel, 'sms'));
-    expect(sms.map((s) => s.template).sort()).toEqual(['case.completed', 'case.picked_up']);
+    expect(sms.map((s) => s.template).sort()).toEqual(['case.completed', 'case.picked_up', 'feedback.rating_invitation']);
     // Only 即办件 can be done on the spot.
     const refused = await receive(t, { decision: { action: 'accept', completeNow: true } });
     expect(refused.statusCode).toBe(400);
@@ -283,7 +284,7 @@ describe('receiving and deciding cases', () => {
   });
 
   it('lets a manager set the light thresholds and the forwarding time, applied from the next move', async () => {
-    expect((await as(t, 'manager', { method: 'GET', url: '/cases/settings' })).json()).toEqual({ yellowBeforeMinutes: 240, reminderBeforeYellowMinutes: 120, forwardLimitDays: 1 });
+    expect((await as(t, 'manager', { method: 'GET', url: '/cases/settings' })).json()).toEqual({ yellowBeforeMinutes: 240, reminderBeforeYellowMinutes: 120, forwardLimitDays: 1, retentionYears: 30 });
     const put = await as(t, 'manager', { method: 'PUT', url: '/cases/settings', payload: { yellowBeforeMinutes: 480, reminderBeforeYellowMinutes: 240, forwardLimitDays: 2 } });
     expect(put.statusCode).toBe(200);
     expect((await as(t, 'staff', { method: 'PUT', url: '/cases/settings', payload: {} })).statusCode).toBe(403);

@@ -134,4 +134,22 @@ describe('cases in the browser', () => {
     await h.screenshot(leader, '/tmp/shots/cases-board.png');
     expect(h.pageErrors).toEqual([]);
   });
+
+  it('lets a manager keep personal data for fewer years from the case settings page', async () => {
+    const page = await h.newPage(DESKTOP);
+    await h.loginAs(page, 'manager');
+    await page.goto('/staff/cases/settings');
+    const years = page.getByTestId('case-setting-retentionYears').locator('input');
+    await years.waitFor();
+    expect(await years.inputValue()).toBe('30');
+    expect(await page.locator('.el-alert').innerText()).toContain('不可恢复');
+    await years.fill('10');
+    await years.blur();
+    await page.getByTestId('save-case-settings').click();
+    await page.locator('.el-message--success').waitFor();
+    const manager = await apiAs('manager');
+    expect((await manager.get('/cases/settings')).json().retentionYears).toBe(10);
+    await h.screenshot(page, '/tmp/shots/cases-settings.png');
+    expect(h.pageErrors).toEqual([]);
+  });
 });

@@ -11,6 +11,8 @@ export const NOTICE_TITLES: Record<NoticeType, string> = {
   joint: '联办件通知书',
   return: '退回件通知书',
   rejection: '不予受理决定书',
+  completion: '办结通知书',
+  no_approval: '不需审批告知书',
 };
 
 export interface NoticeData {
@@ -44,9 +46,14 @@ export interface NoticeData {
   tasks: { department: string; task: string; deadline: string | null; lead: boolean }[];
   staffName: string;
   issuedAt: string;
+  /** 办结通知书: when the case was finished and the result given. */
+  finishedAt?: string | null;
+  result?: string | null;
+  /** The signed rating link of the case and its QR code (data: URL), where the hall prints one. */
+  rating?: { url: string; qr: string } | null;
 }
 
-const escape = (s: string) =>
+export const escape = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** `2025-10-11T17:00:00+08:00` → `2025年10月11日`, with `17:00` when asked. */
@@ -109,6 +116,15 @@ ${d.received.length ? `<p>退还的申请材料：</p>${list(d.received)}` : ''}
 <p class="reason">${escape(d.reason ?? '')}</p>
 <p class="lead">根据《中华人民共和国行政许可法》第三十二条第一款的规定，决定不予受理。该申请事项请向 <b>${escape(d.competentAuthority ?? '')}</b> 提出。</p>
 <p class="lead">如对本决定不服，可以自收到本决定书之日起六十日内依法申请行政复议，或者六个月内依法提起行政诉讼。</p>`;
+    case 'no_approval':
+      return `<p class="lead">${submitted}，经审查，该事项依法不需要取得行政许可（审批），理由如下：</p>
+<p class="reason">${escape(d.reason ?? '')}</p>
+<p class="lead">${who}可以依法自行开展相关活动，不需再向本中心提出申请。${d.received.length ? '所提交的申请材料予以退还。' : ''}如有疑问，请咨询${escape(d.windowName ?? '受理窗口')}${d.hall.phone ? `（电话 ${escape(d.hall.phone)}）` : ''}。</p>`;
+    case 'completion':
+      return `<p class="lead">${submitted}，已于 <b>${d.finishedAt ? chineseDate(d.finishedAt, true) : chineseDate(d.issuedAt)}</b> 办结${d.deadline ? `（承诺办结时间 ${chineseDate(d.deadline, true)}）` : ''}。</p>
+${d.result ? `<p>办理结果：</p><p class="reason">${escape(d.result)}</p>` : ''}
+<p class="lead">${d.delivery === 'post' ? '办理结果将以邮寄（EMS）方式送达，寄出后以短信告知邮件单号。' : `请凭本通知书和身份证件到${escape(d.windowName ?? '受理窗口')}领取办理结果，也可以预约领取时间。`}</p>
+${d.rating ? '<p class="lead">欢迎扫描下方“扫码评价本次服务”二维码，对本次服务作出评价（一事一评）。您的评价不会公开您的个人信息，任何人不得强迫或者干扰您的评价。</p>' : ''}`;
   }
 }
 
@@ -182,6 +198,7 @@ ${body(d)}
 <div class="spacer"></div>
 <div class="foot">
   <div class="qr"><img src="${escape(d.qr)}" alt="办理进度查询二维码"><div>扫码查询办理进度</div><div class="url">${escape(d.queryUrl)}</div></div>
+  ${d.rating ? `<div class="qr"><img src="${escape(d.rating.qr)}" alt="服务评价二维码"><div>扫码评价本次服务</div></div>` : ''}
   <div class="sign"><div>${escape(d.hall.name)}</div><div class="seal">（盖章）</div><div class="date">${chineseDate(d.issuedAt)}</div>
   <div class="staff">经办人：${escape(d.staffName)}${d.hall.phone ? `　咨询电话：${escape(d.hall.phone)}` : ''}</div></div>
 </div>

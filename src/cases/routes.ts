@@ -5,7 +5,9 @@ import { validationFailed } from '../server/errors.js';
 import { currentUser } from '../auth/guard.js';
 import { actorOf } from '../auth/service.js';
 import { ServiceCode } from '../catalog/schemas.js';
+import { CalendarDate } from '../calendar/schemas.js';
 import { createCaseService } from './service.js';
+import { toCsv, toJsonLines } from './exchange.js';
 import { ActionInput, Board, CaseInput, CaseList, CaseSettings, CaseStatus, CaseView, Checklist, DeskInfo, Light, PublicCase } from './schemas.js';
 
 const DESK = ['staff', 'leader', 'manager'] as const;
@@ -33,6 +35,23 @@ export function registerCaseRoutes(app: Api, ctx: AppContext): void {
       const result = await cases.receive(currentUser(req), req.body, { idempotencyKey: idempotencyKey(req.headers), origin: origin(req) });
       if (result.replayed) return reply.code(200).header('idempotent-replayed', 'true').send(result.view);
       return reply.code(201).send(result.view);
+    },
+  });
+
+  app.get('/cases/export', {
+    config: { access: ['manager'] },
+    schema: {
+      tags: ['cases'],
+      summary: '导出办件到省级前置库（JSON Lines 或 CSV，按受理日期，最多 31 天）',
+      querystring: z.object({ from: CalendarDate, to: CalendarDate, format: z.enum(['jsonl', 'csv']).default('jsonl') }),
+    },
+    handler: async (req, reply) => {
+      const { from, to, format } = req.query;
+      const records = await cases.frontDbExport(currentUser(req), from, to);
+      return reply
+        .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
+        .header('content-disposition', `attachment; filename="cases-${from}-${to}.${format}"`)
+        .send(format === 'csv' ? toCsv(records) : toJsonLines(records));
     },
   });
 

@@ -153,13 +153,23 @@ export const CaseSettings = z.object({
   reminderBeforeYellowMinutes: z.number().int().min(0).max(4800).default(120),
   /** Working days the hall commits to for forwarding an escalated case (上报件报送时限). */
   forwardLimitDays: z.number().int().min(0).max(30).default(1),
+  /**
+   * Years after receipt when a finished case's personal fields are anonymised (the nightly retention run).
+   * domain.md names no period: 30 years, the longest archive term for case files, is the default.
+   */
+  retentionYears: z.number().int().min(1).max(100).default(30),
 });
 export type CaseSettings = z.infer<typeof CaseSettings>;
+/** A hall's case settings; one stored by an older version that no longer parses falls back to the defaults. */
+export function caseSettingsOf(hallSettings: Record<string, unknown>): CaseSettings {
+  const parsed = CaseSettings.safeParse(hallSettings.cases ?? {});
+  return parsed.success ? parsed.data : CaseSettings.parse({});
+}
 
 export const Light = z.enum(['green', 'reminder', 'yellow', 'red']);
 export const CaseKind = z.enum(CASE_KINDS);
 export const CaseStatus = z.enum(CASE_STATUSES);
-export const NoticeType = z.enum(['acceptance', 'supplement', 'joint', 'return', 'rejection']);
+export const NoticeType = z.enum(['acceptance', 'supplement', 'joint', 'return', 'rejection', 'completion', 'no_approval']);
 export type NoticeType = z.infer<typeof NoticeType>;
 
 export const MaterialRef = z.object({ id: z.string(), name: z.string() });

@@ -1,5 +1,5 @@
 import QRCode from 'qrcode';
-import { and, asc, count, desc, eq, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import type { AppContext } from '../server/context.js';
 import { DomainError, forbidden, notFound, validationFailed } from '../server/errors.js';
@@ -49,8 +49,9 @@ import {
 import { applicantSms, lightReminder, type ApplicantEvent } from './messages.js';
 import { NOTICE_TEMPLATE_VERSION, NOTICE_TITLES, renderNotice, type NoticeData } from './notices.js';
 import {
-  CaseSettings,
+  caseSettingsOf,
   type ActionInput,
+  type CaseSettings,
   type Board,
   type CaseInput,
   type CaseMaterial,
@@ -63,6 +64,10 @@ import {
 } from './schemas.js';
 import { caseActions, caseCounters, caseNotices, cases, caseTasks, type CaseActionRow, type CaseRow } from './tables.js';
 import { iso, listItem, maskApplicantNumber, publicCase } from './views.js';
+import { openContacts, personalData } from './personal.js';
+import { instant, type FrontDbRecord } from './exchange.js';
+import { ensureRetentionRun, RETENTION_TIMER, runRetention } from './retention.js';
+import { caseRatingQr, inviteCaseRating } from '../feedback/ratings.js';
 
 /** Timer kind: a case's light changes (reminder, yellow, red). */
 export const LIGHT_TIMER = 'case.light';
@@ -71,6 +76,8 @@ const HALL_WIDE = ['admin', 'manager', 'supervisor'] as const;
 const MANAGERS = ['admin', 'manager'] as const;
 const SERVED_TICKET = ['called', 'serving', 'done'];
 const BOARD_PAGE = 100;
+/** Days one 前置库 export may span: a month of a busy hall (~75,000 cases) stays a file of tens of MB. */
+export const EXPORT_MAX_DAYS = 31;
 
 interface HallContext {
   id: string;
@@ -116,12 +123,15 @@ export function createCaseService(ctx: AppContext) {
   const calendars = createCalendarService(ctx);
   const catalog = createCatalogService(ctx);
 
+  /**
+   * The hall's settings and time rules, read through `tx`. The calendar is cached per handle; inside a
+   * transaction it is read through the transaction too, since on PGlite (one connection) a read on `db`
+   * would wait for the transaction to end.
+   */
   async function hallOf(tx: Db, hallId: string): Promise<HallContext> {
     const [hall] = await tx.select().from(halls).where(eq(halls.id, hallId));
     if (!hall) throw notFound('服务中心');
-    // A setting stored by an older version that no longer parses falls back to the defaults.
-    const parsed = CaseSettings.safeParse(hall.settings.cases ?? {});
-    const settings = parsed.success ? parsed.data : CaseSettings.parse({});
+    const settings = caseSettingsOf(hall.settings);
     const publicUrl = typeof hall.settings.publicUrl === 'string' && hall.settings.publicUrl ? hall.settings.publicUrl.replace(/\/+$/, '') : null;
     return {
       id: hall.id,
@@ -132,12 +142,19 @@ export function createCaseService(ctx: AppContext) {
       publicUrl,
       settings,
       time: {
-        calendar: await calendars.calendarFor(hallId),
+        calendar: await (tx === db ? calendars : createCalendarService({ ...ctx, db: tx })).calendarFor(hallId),
         hours: hall.hours,
         zone: hall.timeZone,
         lights: { yellowBeforeMinutes: settings.yellowBeforeMinutes, reminderBeforeYellowMinutes: settings.reminderBeforeYellowMinutes },
       },
     };
+  }
+
+  const personal = (via: Db = db) => personalData(db, via);
+
+  /** The applicant's and the agent's numbers in clear, for staff, notices and messages. */
+  async function contactsOf(tx: Db, row: CaseRow) {
+    return openContacts(await personal(tx), row);
   }
 
   const queryUrl = (hall: HallContext, caseNumber: string, origin: string) =>
@@ -320,7 +337,7 @@ export function createCaseService(ctx: AppContext) {
       queryUrl: url,
       qr: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`,
       queryPassword: row.queryPassword,
-      applicant: { name: row.applicantName, idMasked: maskApplicantNumber(row.applicantIdNumber), company: row.applicantType === 'company' },
+      applicant: { name: row.applicantName, idMasked: maskApplicantNumber((await contactsOf(tx, row)).idNumber), company: row.applicantType === 'company' },
       agentName: row.agent?.name ?? null,
       serviceName: row.serviceName,
       department: names.department,
@@ -340,6 +357,10 @@ export function createCaseService(ctx: AppContext) {
         .sort((a, b) => Number(b.lead) - Number(a.lead)),
       staffName: actor.name,
       issuedAt: formatInstant(now.getTime(), hall.time.zone),
+      finishedAt: iso(row.finishedAt),
+      result: row.result,
+      // 一事一评: the result notice carries the case's own rating link, where the hall prints one.
+      rating: type === 'completion' ? await caseRatingQr(tx, row, hall.publicUrl ?? origin, now) : null,
     };
     await tx.insert(caseNotices).values({
       hallId: row.hallId,
@@ -358,7 +379,8 @@ export function createCaseService(ctx: AppContext) {
 
   async function smsApplicant(tx: Db, hall: HallContext, row: CaseRow, event: ApplicantEvent, actionSeq: number, origin: string, now: Date) {
     // SMS goes to a mobile: the applicant's, else the agent's (a company often gives a landline).
-    const to = isMobilePhone(row.applicantPhone) ? row.applicantPhone : row.agent && isMobilePhone(row.agent.phone) ? row.agent.phone : null;
+    const { phone, agent } = await contactsOf(tx, row);
+    const to = isMobilePhone(phone) ? phone : agent && isMobilePhone(agent.phone) ? agent.phone : null;
     if (!to) return;
     await enqueueNotice(tx, {
       hallId: row.hallId,
@@ -398,12 +420,15 @@ export function createCaseService(ctx: AppContext) {
         await smsApplicant(tx, hall, row, { event: 'not_accepted', authority: row.competentAuthority ?? '' }, seq, origin, now);
         break;
       case 'no_approval':
+        await issueNotice(tx, hall, row, 'no_approval', seq, actor, origin, now);
         await smsApplicant(tx, hall, row, { event: 'not_required' }, seq, origin, now);
         break;
       case 'complete':
       case 'task_complete':
         if (row.status === 'completed') {
+          await issueNotice(tx, hall, row, 'completion', seq, actor, origin, now);
           await smsApplicant(tx, hall, row, { event: 'completed', delivery: row.deliveryMethod, windowName: (await names()).window }, seq, origin, now);
+          await inviteCaseRating(tx, { ...row, applicantPhone: (await contactsOf(tx, row)).phone }, now);
         }
         break;
       case 'schedule_pickup':
@@ -667,6 +692,7 @@ export function createCaseService(ctx: AppContext) {
     const acceptedKind = input.joint ? 'joint' : service.kind;
     const a = input.applicant;
     const actor = actorOf(user);
+    const pd = await personal();
 
     try {
       const row = await db.transaction(async (tx) => {
@@ -700,10 +726,11 @@ export function createCaseService(ctx: AppContext) {
             status: 'received',
             applicantType: a.type,
             applicantName: a.name,
-            applicantIdNumber: a.type === 'person' ? normalizeIdNumber(a.idNumber!) : normalizeCreditCode(a.creditCode!),
-            applicantPhone: a.phone,
+            applicantIdNumberEnc: pd.seal(a.type === 'person' ? normalizeIdNumber(a.idNumber!) : normalizeCreditCode(a.creditCode!)),
+            applicantPhoneEnc: pd.seal(a.phone),
             applicantContact: a.contactName ?? null,
-            agent: input.agent ? { ...input.agent, idNumber: normalizeIdNumber(input.agent.idNumber) } : null,
+            agent: input.agent ? { name: input.agent.name, authorization: input.agent.authorization } : null,
+            agentEnc: input.agent ? pd.seal(JSON.stringify({ idNumber: normalizeIdNumber(input.agent.idNumber), phone: input.agent.phone })) : null,
             queryPassword: input.queryPassword ?? null,
             materials,
             limitDays,
@@ -716,6 +743,7 @@ export function createCaseService(ctx: AppContext) {
             updatedAt: now,
           })
           .returning();
+        await ensureRetentionRun(tx, user.hallId, hall.time.zone, now);
         if (input.joint) {
           await tx.insert(caseTasks).values(input.joint.tasks.map((t) => ({ hallId: user.hallId, caseId: created!.id, departmentId: t.departmentId, task: t.task, limitDays: t.limitDays })));
         }
@@ -775,6 +803,7 @@ export function createCaseService(ctx: AppContext) {
     const now = clock.now().getTime();
     const hall = row.deadlineAt && taskRows.length ? await hallOf(tx, row.hallId) : null;
     const company = row.applicantType === 'company';
+    const contacts = await contactsOf(tx, row);
     return {
       id: row.id,
       caseNumber: row.caseNumber,
@@ -790,12 +819,12 @@ export function createCaseService(ctx: AppContext) {
       applicant: {
         type: row.applicantType,
         name: row.applicantName,
-        idNumber: company ? null : row.applicantIdNumber,
-        creditCode: company ? row.applicantIdNumber : null,
-        phone: row.applicantPhone,
+        idNumber: company ? null : contacts.idNumber,
+        creditCode: company ? contacts.idNumber : null,
+        phone: contacts.phone,
         contactName: row.applicantContact,
       },
-      agent: row.agent,
+      agent: contacts.agent,
       queryPasswordSet: row.queryPassword !== null,
       materials: row.materials,
       missingMaterials: row.missingMaterials,
@@ -971,7 +1000,6 @@ export function createCaseService(ctx: AppContext) {
     departmentName: departments.name,
     applicantType: cases.applicantType,
     applicantName: cases.applicantName,
-    idLast4: sql<string>`right(${cases.applicantIdNumber}, 4)`,
     acceptedAt: cases.acceptedAt,
     status: cases.status,
     kind: cases.kind,
@@ -992,8 +1020,14 @@ export function createCaseService(ctx: AppContext) {
   const publicWithDetail = db
     .select({
       ...publicColumns,
-      applicantIdNumber: cases.applicantIdNumber,
-      applicantPhone: cases.applicantPhone,
+      contacts: {
+        applicantIdNumberEnc: cases.applicantIdNumberEnc,
+        applicantIdNumber: cases.applicantIdNumber,
+        applicantPhoneEnc: cases.applicantPhoneEnc,
+        applicantPhone: cases.applicantPhone,
+        agent: cases.agent,
+        agentEnc: cases.agentEnc,
+      },
       deadlineDate: cases.deadlineDate,
       missingMaterials: cases.missingMaterials,
       corrections: cases.corrections,
@@ -1017,6 +1051,8 @@ export function createCaseService(ctx: AppContext) {
     checklist: async (user: AuthUser, code: string) => checklistOf(await serviceByCode(db, user.hallId, code)),
 
     async act(user: AuthUser, caseNumber: string, input: ActionInput, info: RequestInfo): Promise<{ replayed: boolean; view: CaseView }> {
+      // Before the transaction: the hall's calendar is then read on `db`, from its cache (a case is always of the user's hall).
+      const hall = await hallOf(db, user.hallId);
       return db.transaction(async (tx) => {
         const row = await findCase(tx, user, caseNumber, true);
         if (info.idempotencyKey) {
@@ -1026,7 +1062,6 @@ export function createCaseService(ctx: AppContext) {
             .where(and(eq(caseActions.caseId, row.id), eq(caseActions.idempotencyKey, info.idempotencyKey)));
           if (done) return { replayed: true, view: await staffView(tx, row) };
         }
-        const hall = await hallOf(tx, row.hallId);
         const moved = await decide(tx, hall, row, input, user, info, info.idempotencyKey);
         return { replayed: false, view: await staffView(tx, moved) };
       });
@@ -1072,12 +1107,15 @@ export function createCaseService(ctx: AppContext) {
       if (idLast4 === undefined) {
         const [found] = await publicByNumber.execute({ caseNumber });
         if (!found) throw unknown;
-        const { idLast4: _last4, departmentName, ...row } = found;
+        const { departmentName, ...row } = found;
         return publicCase({ row, departmentName, detail: null });
       }
       const [found] = await publicWithDetail.execute({ caseNumber });
-      if (!found || found.idLast4.toUpperCase() !== idLast4.toUpperCase()) throw unknown;
-      const { idLast4: _last4, departmentName, applicantIdNumber, applicantPhone, deadlineDate, missingMaterials, corrections, result, hallName, windowName, log, tasks, ...row } = found;
+      if (!found) throw unknown;
+      // The numbers are sealed: the last four are compared in the application, after opening.
+      const { idNumber: applicantIdNumber, phone: applicantPhone } = openContacts(await personal(), found.contacts);
+      if (!applicantIdNumber || applicantIdNumber.slice(-4).toUpperCase() !== idLast4.toUpperCase()) throw unknown;
+      const { departmentName, contacts: _sealed, deadlineDate, missingMaterials, corrections, result, hallName, windowName, log, tasks, ...row } = found;
       return publicCase({
         row,
         departmentName,
@@ -1124,6 +1162,53 @@ export function createCaseService(ctx: AppContext) {
       };
     },
 
+    /**
+     * 前置库 export: the hall's cases received from `from` to `to` (hall-local dates, both included, at
+     * most EXPORT_MAX_DAYS), with the numbers in clear for the provincial exchange; audited, since it
+     * hands personal data out of the system.
+     */
+    async frontDbExport(user: AuthUser, from: string, to: string): Promise<FrontDbRecord[]> {
+      const days = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
+      if (days < 1) throw validationFailed('结束日期不能早于开始日期', { from, to });
+      if (days > EXPORT_MAX_DAYS) throw validationFailed(`一次最多导出 ${EXPORT_MAX_DAYS} 天的办件`, { from, to });
+      const [hall] = await db.select({ zone: halls.timeZone }).from(halls).where(eq(halls.id, user.hallId));
+      const zone = hall?.zone;
+      const rows = await db
+        .select({ c: cases, serviceCode: services.code, departmentName: departments.name })
+        .from(cases)
+        .innerJoin(services, eq(services.id, cases.serviceId))
+        .innerJoin(departments, eq(departments.id, cases.departmentId))
+        .where(and(eq(cases.hallId, user.hallId), gte(cases.receivedAt, new Date(fromLocal(from, 0, zone))), lt(cases.receivedAt, new Date(fromLocal(to, 24 * 60, zone)))))
+        .orderBy(asc(cases.receivedAt), asc(cases.caseNumber));
+      const pd = await personal();
+      const records = rows.map(({ c, serviceCode, departmentName }): FrontDbRecord => {
+        const { idNumber, phone } = openContacts(pd, c);
+        return {
+          caseNumber: c.caseNumber,
+          queryPassword: c.queryPassword,
+          serviceCode,
+          serviceName: c.serviceName,
+          departmentName,
+          kind: c.kind,
+          status: c.status,
+          applicantType: c.applicantType,
+          applicantName: c.applicantName,
+          applicantIdNumber: idNumber,
+          applicantPhone: phone,
+          receivedAt: instant(c.receivedAt)!,
+          acceptedAt: instant(c.acceptedAt),
+          promisedAt: instant(c.deadlineAt),
+          finishedAt: instant(c.finishedAt),
+          limitDays: c.limitDays,
+          result: c.result,
+          deliveryMethod: c.deliveryMethod,
+          trackingNumber: c.trackingNumber,
+        };
+      });
+      await db.transaction((tx) => recordAudit(tx, actorOf(user), { hallId: user.hallId, action: 'case.export', entityType: 'hall', entityId: user.hallId, after: { from, to, cases: records.length } }));
+      return records;
+    },
+
     async settings(hallId: string): Promise<CaseSettings> {
       return (await hallOf(db, hallId)).settings;
     },
@@ -1131,7 +1216,10 @@ export function createCaseService(ctx: AppContext) {
     /** New light thresholds apply to each open case from its next move or light change. */
     async updateSettings(actor: Actor, hallId: string, input: CaseSettings): Promise<CaseSettings> {
       return db.transaction(async (tx) => {
-        const before = (await hallOf(tx, hallId)).settings;
+        // Only the settings: the hall's calendar reads on its own handle, which must not wait for this transaction.
+        const [hall] = await tx.select({ settings: halls.settings }).from(halls).where(eq(halls.id, hallId)).for('update');
+        if (!hall) throw notFound('服务中心');
+        const before = caseSettingsOf(hall.settings);
         await tx
           .update(halls)
           .set({ settings: sql`jsonb_set(${halls.settings}, '{cases}', ${JSON.stringify(input)}::jsonb)` })
@@ -1169,6 +1257,11 @@ const isUniqueViolation = (err: unknown): boolean => {
 /** The handler line for src/server/timer-handlers.ts. */
 export function caseTimerHandlers(ctx: AppContext): Record<string, TimerHandler> {
   const cases = createCaseService(ctx);
-  return { [LIGHT_TIMER]: (tx, timer) => cases.onLightTimer(tx, timer) };
+  return {
+    [LIGHT_TIMER]: (tx, timer) => cases.onLightTimer(tx, timer),
+    [RETENTION_TIMER]: async (tx, timer) => {
+      await runRetention(tx, await personalData(ctx.db, tx), timer.hallId, ctx.clock.now());
+    },
+  };
 }
 

@@ -3,6 +3,9 @@ import type { Light } from '../calendar/lights.js';
 import type { AcceptedKind, CaseKind, CaseStatus, LogAction } from './states.js';
 import type { Agent, CaseMaterial, Correction, DeliveryMethod, Escalation, MaterialRef, NoticeType } from './schemas.js';
 
+/** What `cases.agent` holds: the numbers live sealed in `agent_enc` (clear only in rows older than 0014). */
+export type StoredAgent = Pick<Agent, 'name' | 'authorization'> & Partial<Pick<Agent, 'idNumber' | 'phone'>>;
+
 export const caseCounters = pgTable(
   'case_counters',
   {
@@ -29,10 +32,16 @@ export const cases = pgTable('cases', {
   status: text('status').$type<CaseStatus>().notNull(),
   applicantType: text('applicant_type').$type<'person' | 'company'>().notNull(),
   applicantName: text('applicant_name').notNull(),
-  applicantIdNumber: text('applicant_id_number').notNull(),
-  applicantPhone: text('applicant_phone').notNull(),
+  /** Clear columns of rows written before migration 0014, until the retention run seals them. */
+  applicantIdNumber: text('applicant_id_number'),
+  applicantPhone: text('applicant_phone'),
+  applicantIdNumberEnc: text('applicant_id_number_enc'),
+  applicantPhoneEnc: text('applicant_phone_enc'),
   applicantContact: text('applicant_contact'),
-  agent: jsonb('agent').$type<Agent | null>(),
+  /** The agent's name and authorisation; older rows also carry the numbers in clear until sealed. */
+  agent: jsonb('agent').$type<StoredAgent | null>(),
+  /** The agent's {idNumber, phone}, sealed as JSON. */
+  agentEnc: text('agent_enc'),
   queryPassword: text('query_password'),
   materials: jsonb('materials').$type<CaseMaterial[]>().notNull().default([]),
   missingMaterials: jsonb('missing_materials').$type<MaterialRef[]>().notNull().default([]),
@@ -59,6 +68,7 @@ export const cases = pgTable('cases', {
   idempotencyKey: text('idempotency_key'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  anonymisedAt: timestamp('anonymised_at', { withTimezone: true }),
 });
 export type CaseRow = typeof cases.$inferSelect;
 

@@ -70,7 +70,10 @@ export type PublicRow = Pick<
   | 'deliveredAt'
 >;
 /** And what it reads once the applicant has proven the last four digits. */
-export type PublicDetailRow = Pick<CaseRow, 'applicantIdNumber' | 'applicantPhone' | 'deadlineDate' | 'missingMaterials' | 'corrections' | 'result'> & {
+export type PublicDetailRow = Pick<CaseRow, 'deadlineDate' | 'missingMaterials' | 'corrections' | 'result'> & {
+  /** Opened from the sealed columns. */
+  applicantIdNumber: string;
+  applicantPhone: string;
   hallName: string;
   windowName: string | null;
 };

@@ -14,6 +14,8 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export interface Database {
   readonly kind: 'pglite' | 'postgres';
   readonly db: Db;
+  /** The embedded client (PGlite only): a running server takes its nightly backup from it. */
+  readonly pglite?: PGlite;
   /** Runs plain SQL (migrations, maintenance); parameters as $1, $2. */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Postgres LISTEN: notifications sent with pg_notify reach every app node on the same database. */
@@ -53,6 +55,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
   return {
     kind: 'pglite',
     db,
+    pglite: client,
     query,
     withSession: (fn) => fn(query),
     listen: (channel, onPayload) => client.listen(channel, onPayload).then((stop) => () => stop()),

@@ -12,3 +12,4 @@ export * from '../staff/tables.js';
 export * from '../reports/tables.js';
 export * from '../feedback/tables.js';
 export * from '../appointments/tables.js';
+export * from '../online/tables.js';

@@ -126,3 +126,45 @@ describe('appeals (诉求, 12345)', () => {
     expect(await t.counts()).toEqual(before);
   });
 });
+
+describe('appeals filed on the portal without an account', () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await createTestApp({ now: '2025-10-09T09:00:00+08:00' });
+  });
+  afterAll(() => t?.close());
+
+  const file = (payload: Record<string, unknown>) => api(t, null, { method: 'POST', url: '/public/appeals', payload });
+  const query = (number: string, last4: string) => api(t, null, { method: 'GET', url: `/public/appeals/${number}?phoneLast4=${last4}` });
+  const APPEAL = { type: 'complaint', content: '办理营业执照被要求重复提交材料', appellantName: '赵小青', appellantPhone: '13712345678' };
+
+  it('gives a receipt number, then shows the appeal masked to whoever has the number and the phone tail', async () => {
+    const filed = await file(APPEAL);
+    expect(filed.statusCode).toBe(201);
+    const { number } = filed.json();
+    expect(filed.json()).toMatchObject({ typeLabel: '投诉', receivedAt: '2025-10-09T09:00:00+08:00' });
+    // The desk has it, from the web, waiting to be dispatched.
+    const desk = (await api(t, 'manager', { method: 'GET', url: '/appeals' })).json();
+    expect(desk).toEqual([expect.objectContaining({ number, source: 'web', status: 'received', appellantPhone: '13712345678' })]);
+    const shown = await query(number, '5678');
+    expect(shown.statusCode).toBe(200);
+    expect(shown.json()).toMatchObject({ number, statusLabel: '已受理待派发', appellantName: '赵**', appellantPhone: '137****5678', answer: null });
+    expect(shown.body).not.toContain('13712345678');
+    // Wrong digits and unknown numbers look alike.
+    for (const [n, d] of [[number, '0000'], ['SQ-NOPE', '5678']] as const) {
+      const res = await query(n, d);
+      expect(res.statusCode).toBe(404);
+    }
+    expect((await query(number, '56')).statusCode).toBe(400);
+  });
+
+  it('refuses a filing without a valid mobile and records nothing', async () => {
+    const before = await t.counts();
+    for (const bad of [{ ...APPEAL, appellantPhone: '0722-1234567' }, { ...APPEAL, appellantName: '' }, { ...APPEAL, type: 'praise' }]) {
+      const res = await file(bad);
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.code).toBe('VALIDATION_FAILED');
+    }
+    expect(await t.counts()).toEqual(before);
+  });
+});

@@ -10,11 +10,12 @@ import type { z } from 'zod';
 import type { Db } from '../db/client.js';
 import type { AppContext } from '../server/context.js';
 import { DomainError, forbidden, notFound, validationFailed } from '../server/errors.js';
-import { recordAudit, SYSTEM_ACTOR, type Actor } from '../audit/audit.js';
+import { PUBLIC_ACTOR, recordAudit, SYSTEM_ACTOR, type Actor } from '../audit/audit.js';
 import { actorOf, type AuthUser } from '../auth/service.js';
 import { scheduleTimer, cancelTimer, type TimerHandler } from '../jobs/timers.js';
 import { departments } from '../org/tables.js';
-import { maskName, maskPhone } from '../shared/identity.js';
+import { maskName } from '../shared/identity.js';
+import { personalData, type PersonalData } from '../cases/personal.js';
 import {
   APPEAL_ACTION_LABELS,
   APPEAL_LEVEL_LABELS,
@@ -29,8 +30,8 @@ import {
   type AppealState,
   type AppealType,
 } from './appeal-states.js';
-import { deadlineAfter, extendDeadline, iso, isUniqueViolation, lightOf, nextNumber, notifyRoles, textCitizen, type HallTime, type HallTimes } from './common.js';
-import { APPEAL_SOURCE_LABELS, GRADE_LABELS, type AppealActionInput, type AppealInput, type AppealSource, type CategoryInput, type Grade, type Satisfaction } from './schemas.js';
+import { deadlineAfter, extendDeadline, iso, isUniqueViolation, lightOf, nextNumber, notifyRoles, shownPhone, textCitizen, type HallTime, type HallTimes } from './common.js';
+import { APPEAL_SOURCE_LABELS, GRADE_LABELS, type AppealActionInput, type AppealInput, type PublicAppealInput, type AppealSource, type CategoryInput, type Grade, type Satisfaction } from './schemas.js';
 import { appealActions, appealCategories, appeals, type AppealActionRow, type AppealCategoryRow, type AppealRow } from './tables.js';
 
 export const APPEAL_TIMER = 'feedback.appeal';
@@ -175,7 +176,7 @@ export function createAppealService(ctx: AppContext, times: HallTimes) {
     } else if (input.action === 'return' || input.action === 'request_extension') {
       await notifyRoles(tx, a.hallId, ['manager'], { template: 'feedback.appeal_desk', body: `诉求 ${a.number} ${APPEAL_ACTION_LABELS[input.action as AppealAction]}：${input.reason ?? ''}`, params: { appealId: a.id }, dedupeKey: `feedback.appeal_desk:${key}` }, now);
     } else if (input.action === 'answer') {
-      await textCitizen(tx, a.hallId, a.appellantPhone, { template: 'feedback.appeal_answer', body: `【${time.hallName}】您反映的问题（${a.number}）答复如下：${input.answer}`, params: { appealId: a.id }, dedupeKey: `feedback.appeal_answer:${key}` }, now);
+      await textCitizen(tx, a.hallId, (await personalData(db, tx)).open(a.appellantPhoneEnc, a.appellantPhone), { template: 'feedback.appeal_answer', body: `【${time.hallName}】您反映的问题（${a.number}）答复如下：${input.answer}`, params: { appealId: a.id }, dedupeKey: `feedback.appeal_answer:${key}` }, now);
     }
   }
 
@@ -195,7 +196,7 @@ export function createAppealService(ctx: AppContext, times: HallTimes) {
     return isDesk(user) || a.type !== 'report';
   }
 
-  function view(user: AuthUser, a: AppealRow, time: HallTime, names: { departmentName?: string | null; categoryName?: string | null; categoryCode?: string | null } = {}) {
+  function view(user: AuthUser, a: AppealRow, time: HallTime, pd: PersonalData, names: { departmentName?: string | null; categoryName?: string | null; categoryCode?: string | null } = {}) {
     const now = clock.now();
     const clear = canSeeContact(user, a);
     const closed = a.status === 'closed';
@@ -212,7 +213,7 @@ export function createAppealService(ctx: AppContext, times: HallTimes) {
       sourceLabel: APPEAL_SOURCE_LABELS[a.source],
       content: a.content,
       appellantName: a.appellantName ? (clear ? a.appellantName : maskName(a.appellantName)) : null,
-      appellantPhone: a.appellantPhone ? (clear ? a.appellantPhone : maskPhone(a.appellantPhone)) : null,
+      appellantPhone: shownPhone(pd.open(a.appellantPhoneEnc, a.appellantPhone), clear),
       address: a.address,
       lat: a.lat,
       long: a.long,
@@ -255,6 +256,39 @@ export function createAppealService(ctx: AppContext, times: HallTimes) {
 
   const service = {
     /** Registers an appeal; dispatched at once when a unit is given (or its category has one). */
+    /** An appeal filed on the portal without an account; the receipt number and the phone find it again. */
+    async filePublic(hallId: string, input: z.output<typeof PublicAppealInput>) {
+      const a = await service.intake(PUBLIC_ACTOR, hallId, { ...input, source: 'web' });
+      const time = await times(hallId);
+      return { number: a.number, receivedAt: iso(a.receivedAt, time.zone)!, typeLabel: APPEAL_TYPE_LABELS[a.type] };
+    },
+
+    /**
+     * The public query by receipt number and the last four digits of the appellant's mobile: masked, with
+     * the answer once there is one. A wrong number or wrong digits get the same 404.
+     */
+    async publicStatus(hallId: string, number: string, phoneLast4: string) {
+      const [a] = await db.select().from(appeals).where(and(eq(appeals.hallId, hallId), eq(appeals.number, number)));
+      const phone = a ? (await personalData(db)).open(a.appellantPhoneEnc, a.appellantPhone) : null;
+      if (!a || !phone || phone.slice(-4) !== phoneLast4) throw notFound('诉求', { number });
+      const time = await times(hallId);
+      return {
+        number: a.number,
+        type: a.type,
+        typeLabel: APPEAL_TYPE_LABELS[a.type],
+        status: a.status,
+        statusLabel: APPEAL_STATUS_LABELS[a.status],
+        content: a.content,
+        appellantName: a.appellantName ? maskName(a.appellantName) : null,
+        appellantPhone: shownPhone(phone, false),
+        receivedAt: iso(a.receivedAt, time.zone)!,
+        deadline: iso(a.deadlineAt, time.zone),
+        answeredAt: iso(a.answeredAt, time.zone),
+        answer: a.answer,
+        closedAt: iso(a.closedAt, time.zone),
+      };
+    },
+
     async intake(actor: Actor, hallId: string, input: AppealIntake): Promise<AppealRow> {
       const category = input.categoryCode ? await categoryByCode(hallId, input.categoryCode) : null;
       if (input.categoryCode && (!category || !category.active)) throw notFound(`诉求分类“${input.categoryCode}”`, { categoryCode: input.categoryCode });
@@ -277,7 +311,7 @@ export function createAppealService(ctx: AppContext, times: HallTimes) {
             source: input.source,
             content: input.content,
             appellantName: input.appellantName ?? null,
-            appellantPhone: input.appellantPhone ?? null,
+            appellantPhoneEnc: (await personalData(db, tx)).seal(input.appellantPhone),
             email: input.email ?? null,
             accountId: input.accountId ?? null,
             address: input.address ?? null,
@@ -330,7 +364,7 @@ export function createAppealService(ctx: AppContext, times: HallTimes) {
       const deptIds = [...new Set(history.map((h) => h.departmentId).filter((d): d is string => d !== null))];
       const deptNames = new Map((deptIds.length ? await db.select({ id: departments.id, name: departments.name }).from(departments).where(inArray(departments.id, deptIds)) : []).map((d) => [d.id, d.name]));
       return {
-        ...view(user, a, time, names(a)),
+        ...view(user, a, time, await personalData(db), names(a)),
         history: history.map((h) => historyView(h, time, deptNames)),
         // The log is the truth: the row must be what replaying it gives.
         consistent: sameState(replayAppeal(history.map(stepOf)), a),
@@ -353,7 +387,8 @@ export function createAppealService(ctx: AppContext, times: HallTimes) {
       if (query.open) where.push(sql`${appeals.status} <> 'closed'`);
       const rows = await db.select().from(appeals).where(and(...where)).orderBy(desc(appeals.receivedAt)).limit(500);
       const names = await withNames(rows);
-      return rows.map((a) => view(user, a, time, names(a)));
+      const pd = await personalData(db);
+      return rows.map((a) => view(user, a, time, pd, names(a)));
     },
 
     /** A department's inbox: what is dispatched to it, waiting to be signed for or being handled. */
@@ -366,7 +401,8 @@ export function createAppealService(ctx: AppContext, times: HallTimes) {
         .where(and(eq(appeals.hallId, user.hallId), eq(appeals.departmentId, user.departmentId), inArray(appeals.status, ['dispatched', 'accepted', 'answered'])))
         .orderBy(asc(sql`coalesce(${appeals.signDeadlineAt}, ${appeals.levelDeadlineAt}, ${appeals.deadlineAt})`));
       const names = await withNames(rows);
-      return rows.map((a) => view(user, a, time, names(a)));
+      const pd = await personalData(db);
+      return rows.map((a) => view(user, a, time, pd, names(a)));
     },
 
     /** 回访台账: every return visit with the appellant's satisfaction. */

@@ -21,6 +21,7 @@ import {
 } from '../calendar/index.js';
 import { enqueueNotice } from '../notify/outbox.js';
 import { halls } from '../org/tables.js';
+import { maskPhone } from '../shared/identity.js';
 import { FeedbackSettings } from './schemas.js';
 
 /** A hall's rules of time for feedback: loaded before a transaction (the calendar reads on its own handle). */
@@ -150,6 +151,9 @@ export async function textCitizen(tx: Db, hallId: string, phone: string | null |
   if (!phone) return;
   await enqueueNotice(tx, { hallId, channel: 'sms', recipient: phone, template: notice.template, body: notice.body, params: notice.params, dedupeKey: notice.dedupeKey, at });
 }
+
+/** A phone as a view shows it: in clear to those who may see the person, masked to everyone else. */
+export const shownPhone = (phone: string | null, clear: boolean): string | null => (phone ? (clear ? phone : maskPhone(phone)) : null);
 
 /** Unique violations (a second rating racing the first) become the caller's own conflict. */
 export function isUniqueViolation(err: unknown): boolean {

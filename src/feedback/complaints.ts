@@ -13,8 +13,9 @@ import { actorOf, type AuthUser } from '../auth/service.js';
 import { users } from '../auth/tables.js';
 import { cancelTimer, scheduleTimer, type TimerHandler } from '../jobs/timers.js';
 import { departments, windows } from '../org/tables.js';
-import { maskName, maskPhone } from '../shared/identity.js';
-import { deadlineAfter, iso, lightOf, nextNumber, notifyRoles, textCitizen, type HallTime, type HallTimes } from './common.js';
+import { maskName } from '../shared/identity.js';
+import { personalData, type PersonalData } from '../cases/personal.js';
+import { deadlineAfter, iso, lightOf, nextNumber, notifyRoles, shownPhone, textCitizen, type HallTime, type HallTimes } from './common.js';
 import {
   COMPLAINT_CHANNEL_LABELS,
   COMPLAINT_KIND_LABELS,
@@ -58,6 +59,7 @@ export function createComplaintService(ctx: AppContext, times: HallTimes) {
       departmentId = w?.departmentId ?? null;
     }
     const dueAt = deadlineAfter(time, now, complaintLimitDays(time.settings.complaint, input.kind, input.complexity));
+    const pd = await personalData(db);
     const row = await db.transaction(async (tx) => {
       const number = await nextNumber(tx, hallId, 'TS', time.zone, now);
       const [c] = await tx
@@ -69,7 +71,7 @@ export function createComplaintService(ctx: AppContext, times: HallTimes) {
           channel: input.channel,
           complexity: input.complexity,
           complainantName: input.complainantName,
-          complainantPhone: input.complainantPhone ?? null,
+          complainantPhoneEnc: pd.seal(input.complainantPhone),
           content: input.content,
           windowId: input.windowId ?? null,
           staffId: input.staffId ?? null,
@@ -85,10 +87,10 @@ export function createComplaintService(ctx: AppContext, times: HallTimes) {
       await notifyRoles(tx, hallId, ['supervisor'], { template: 'feedback.complaint_new', body: `新${COMPLAINT_KIND_LABELS[input.kind]} ${number}，请于期限内答复。`, params: { complaintId: c!.id }, dedupeKey: `feedback.complaint_new:${c!.id}` }, now);
       return c!;
     });
-    return view(row, time, true);
+    return view(row, time, pd, true);
   }
 
-  function view(c: ComplaintRow, time: HallTime, clear: boolean, names: { windowName?: string | null; staffName?: string | null; departmentName?: string | null } = {}) {
+  function view(c: ComplaintRow, time: HallTime, pd: PersonalData, clear: boolean, names: { windowName?: string | null; staffName?: string | null; departmentName?: string | null } = {}) {
     return {
       id: c.id,
       number: c.number,
@@ -100,7 +102,7 @@ export function createComplaintService(ctx: AppContext, times: HallTimes) {
       complexityLabel: COMPLEXITY_LABELS[c.complexity],
       // 投诉人保密: supervisors see who complained; everyone else sees a mask.
       complainantName: clear ? c.complainantName : maskName(c.complainantName),
-      complainantPhone: c.complainantPhone ? (clear ? c.complainantPhone : maskPhone(c.complainantPhone)) : null,
+      complainantPhone: shownPhone(pd.open(c.complainantPhoneEnc, c.complainantPhone), clear),
       content: c.content,
       windowId: c.windowId,
       staffId: c.staffId,
@@ -166,7 +168,8 @@ export function createComplaintService(ctx: AppContext, times: HallTimes) {
         .where(and(...where))
         .orderBy(status === 'answered' ? desc(complaints.answeredAt) : asc(complaints.dueAt))
         .limit(500);
-      return rows.map(({ c, ...names }) => view(c, time, seesClear(user), names));
+      const pd = await personalData(db);
+      return rows.map(({ c, ...names }) => view(c, time, pd, seesClear(user), names));
     },
 
     async answer(user: AuthUser, id: string, input: z.output<typeof ComplaintAnswer>) {
@@ -197,13 +200,13 @@ export function createComplaintService(ctx: AppContext, times: HallTimes) {
         await textCitizen(
           tx,
           c.hallId,
-          c.complainantPhone,
+          (await personalData(db, tx)).open(c.complainantPhoneEnc, c.complainantPhone),
           { template: 'feedback.complaint_outcome', body: `【${time.hallName}】您的${COMPLAINT_KIND_LABELS[c.kind]}（${c.number}）处理结果：${input.outcome}`, params: { complaintId: c.id }, dedupeKey: `feedback.complaint_outcome:${c.id}` },
           now,
         );
         return after!;
       });
-      return view(row, time, seesClear(user));
+      return view(row, time, await personalData(db), seesClear(user));
     },
   };
 }

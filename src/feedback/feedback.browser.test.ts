@@ -193,4 +193,31 @@ describe('feedback pages in the browser', () => {
     await h.screenshot(manager, `${SHOTS}/settings.png`);
     expect(h.pageErrors).toEqual([]);
   });
+
+  it('on a phone: a citizen files an appeal without an account, gets its number and finds it masked', async () => {
+    const page = await h.newPage(PHONE);
+    await page.goto('/portal/appeal');
+    await page.getByRole('button', { name: '求助' }).click();
+    await page.locator('textarea[name=content]').fill('小区门口路灯坏了一周，晚上出行不便');
+    await page.locator('input[name=appellantName]').fill('赵小青');
+    await page.locator('input[name=appellantPhone]').fill('1371234');
+    await page.getByTestId('appeal-submit').click();
+    expect(await page.getByRole('alert').innerText()).toContain('手机号码');
+    await page.locator('input[name=appellantPhone]').fill('13712345678');
+    await page.getByTestId('appeal-submit').click();
+    const receipt = page.getByTestId('appeal-receipt');
+    await receipt.waitFor();
+    const number = /SQ\d+/.exec(await receipt.innerText())![0];
+    await page.locator('input[name=last4]').fill('5678');
+    await page.getByTestId('appeal-query').click();
+    const status = await page.getByTestId('appeal-status').innerText();
+    expect(status).toContain('已受理待派发');
+    expect(status).toContain('137****5678');
+    expect(status).not.toContain('赵小青');
+    // The desk has it from the web.
+    const desk = (await (await apiAs('manager')).get('/appeals')).json() as { number: string; source: string }[];
+    expect(desk.find((a) => a.number === number)?.source).toBe('web');
+    await h.screenshot(page, `${SHOTS}/public-appeal.png`);
+    expect(h.pageErrors).toEqual([]);
+  });
 });

@@ -9,8 +9,8 @@ import { actorOf, type AuthUser } from '../auth/service.js';
 import { users } from '../auth/tables.js';
 import { cancelTimer, scheduleTimer, type TimerHandler } from '../jobs/timers.js';
 import { departments, services, windows } from '../org/tables.js';
-import { maskPhone } from '../shared/identity.js';
-import { deadlineAfter, extendDeadline, iso, lightOf, notifyRoles, textCitizen, type HallTime, type HallTimes } from './common.js';
+import { personalData } from '../cases/personal.js';
+import { deadlineAfter, extendDeadline, iso, lightOf, notifyRoles, shownPhone, textCitizen, type HallTime, type HallTimes } from './common.js';
 import {
   APPROVALS,
   DEPARTMENT_ACTIONS,
@@ -123,6 +123,7 @@ export function createFollowupService(ctx: AppContext, times: HallTimes) {
       .where(inArray(ratings.id, rows.map((r) => r.ratingId)));
     const byId = new Map(rated.map((r) => [r.rating.id, r]));
     const clearPhone = user.roles.includes('supervisor');
+    const pd = await personalData(db);
     return rows.map((f) => {
       const r = byId.get(f.ratingId)!;
       const closed = f.stage === 'closed';
@@ -158,7 +159,7 @@ export function createFollowupService(ctx: AppContext, times: HallTimes) {
           serviceName: r.serviceName,
           departmentName: r.departmentName,
           // The supervision office calls the rater back; nobody else needs the number.
-          raterPhone: r.rating.raterPhone ? (clearPhone ? r.rating.raterPhone : maskPhone(r.rating.raterPhone)) : null,
+          raterPhone: shownPhone(pd.open(r.rating.raterPhoneEnc, r.rating.raterPhone), clearPhone),
           excluded: r.rating.excluded,
         },
       };
@@ -290,7 +291,7 @@ export function createFollowupService(ctx: AppContext, times: HallTimes) {
         if (input.action === 'close') {
           // The answer goes to the department (its leaders) and, when the rater left a number, to the rater.
           await notifyRoles(tx, f.hallId, ['leader'], { template: 'feedback.followup_closed', body: `差评整改结果：${input.answer}`, params: { followupId: f.id }, dedupeKey: `feedback.followup_closed:${f.id}` }, now, rating!.departmentId);
-          await textCitizen(tx, f.hallId, rating!.raterPhone, { template: 'feedback.followup_answer', body: `【${time.hallName}】您对本中心服务的评价已处理：${input.answer}`, params: { followupId: f.id }, dedupeKey: `feedback.followup_answer:${f.id}` }, now);
+          await textCitizen(tx, f.hallId, (await personalData(db, tx)).open(rating!.raterPhoneEnc, rating!.raterPhone), { template: 'feedback.followup_answer', body: `【${time.hallName}】您对本中心服务的评价已处理：${input.answer}`, params: { followupId: f.id }, dedupeKey: `feedback.followup_answer:${f.id}` }, now);
         }
         if (input.action === 'request_extension' || input.action === 'propose_invalid' || input.action === 'propose_cannot_rectify') {
           await notifyRoles(tx, f.hallId, ['manager'], { template: 'feedback.followup_approval', body: `差评整改单待审批：${FOLLOWUP_ACTION_LABELS[input.action]}`, params: { followupId: f.id }, dedupeKey: `feedback.followup_approval:${f.id}:${input.action}` }, now);

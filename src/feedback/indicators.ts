@@ -7,7 +7,12 @@
 // - data timeliness: ratings that reached the system in time / all ratings
 // Under the Guangdong rule (a hall setting, off by default) a service left unrated for the set natural
 // days counts as 基本满意 in satisfaction and the mean, computed here, never stored as a rating.
-import { and, eq, gte, isNotNull, lt, notInArray, or, sql } from 'drizzle-orm';
+//
+// The database counts, grouped by window and department; only a few hundred rows reach Node (a city
+// month has two million services, performance.md). A rating copies its service's window, department and
+// finishing time when it is given, and only a finished service can be rated, so the ratings of the
+// month's services are the ratings served in the month: "rated" is counted from the ratings alone.
+import { and, eq, gte, inArray, isNotNull, lt, lte, notInArray, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { systemClock } from '../server/clock.js';
 import { fromLocal } from '../calendar/index.js';
@@ -16,142 +21,91 @@ import { OPEN_STATUSES } from '../cases/states.js';
 import { departments, halls, services, windows } from '../org/tables.js';
 import { tickets } from '../queue/tables.js';
 import { parseFeedbackSettings } from './common.js';
-import { GRADE_SCORES, isBadGrade, isGoodGrade, type FeedbackSettings, type Grade, type IndicatorRow } from './schemas.js';
+import { GRADES, GRADE_SCORES, isBadGrade, isGoodGrade, type IndicatorRow } from './schemas.js';
 
 export type { IndicatorRow } from './schemas.js';
 import { complaints, followups, ratings } from './tables.js';
 
 const DAY_MS = 86_400_000;
 
-/** A service given (a ticket done or a case finished) in the month. */
-export interface ServedUnit {
-  id: string;
+/** The month's counts of one window and department pair, as the database groups them. */
+export interface GroupCounts {
   windowId: string | null;
   departmentId: string | null;
-  servedAt: Date;
-  offered: boolean;
+  /** Services given (tickets done, cases finished). */
+  served: number;
+  /** Of those, the ones unrated long enough to count as 基本满意 (zero unless the Guangdong rule is on). */
+  defaultedBasic: number;
+  /** Services offered a rating channel (an invitation or a rating). */
+  offered: number;
+  /** Services rated. */
+  rated: number;
+  /** Ratings given, of services or of items online, excluded ones included. */
+  ratings: number;
+  timely: number;
+  excluded: number;
+  /** Ratings not excluded, with their score sum and the 非常满意 or 满意 ones among them. */
+  scored: number;
+  scoreSum: number;
+  satisfied: number;
+  badReviews: number;
+  badHandledInTime: number;
+  badHandledLate: number;
+  badOpen: number;
+  complaintsSubstantiated: number;
 }
 
-export interface RatedFact {
-  unitId: string | null;
-  windowId: string | null;
-  departmentId: string | null;
-  grade: Grade;
-  timely: boolean;
-  excluded: boolean;
-  followup: { closed: boolean; overdue: boolean; withdrawn: boolean } | null;
-}
+const COUNT_FIELDS = ['served', 'defaultedBasic', 'offered', 'rated', 'ratings', 'timely', 'excluded', 'scored', 'scoreSum', 'satisfied', 'badReviews', 'badHandledInTime', 'badHandledLate', 'badOpen', 'complaintsSubstantiated'] as const;
+type Counts = Pick<GroupCounts, (typeof COUNT_FIELDS)[number]>;
 
-export interface ComplaintFact {
-  windowId: string | null;
-  departmentId: string | null;
-  substantiated: boolean;
-}
-
-
+const noCounts = (): Counts => Object.fromEntries(COUNT_FIELDS.map((f) => [f, 0])) as Counts;
 const ratio = (n: number, d: number): number | null => (d === 0 ? null : Math.round((n / d) * 10_000) / 10_000);
 
-function emptyRow(key: string | null, name: string): IndicatorRow {
+function row(key: string | null, name: string, c: Counts): IndicatorRow {
+  // An unrated service counted as 基本满意 joins the ratings counted, with its score.
+  const counted = c.scored + c.defaultedBasic;
   return {
     key,
     name,
-    served: 0,
-    offered: 0,
-    rated: 0,
-    coverage: null,
-    ratingRate: null,
-    counted: 0,
-    satisfied: 0,
-    satisfaction: null,
-    meanScore: null,
-    defaultedBasic: 0,
-    excluded: 0,
-    badReviews: 0,
-    badHandledInTime: 0,
-    badHandledLate: 0,
-    badOpen: 0,
-    badHandledRate: null,
-    timely: 0,
-    ratings: 0,
-    timeliness: null,
-    complaintsSubstantiated: 0,
+    served: c.served,
+    offered: c.offered,
+    rated: c.rated,
+    coverage: ratio(c.offered, c.served),
+    ratingRate: ratio(c.rated, c.served),
+    counted,
+    satisfied: c.satisfied,
+    satisfaction: ratio(c.satisfied, counted),
+    meanScore: counted === 0 ? null : Math.round(((c.scoreSum + c.defaultedBasic * GRADE_SCORES.basic) / counted) * 100) / 100,
+    defaultedBasic: c.defaultedBasic,
+    excluded: c.excluded,
+    badReviews: c.badReviews,
+    badHandledInTime: c.badHandledInTime,
+    badHandledLate: c.badHandledLate,
+    badOpen: c.badOpen,
+    badHandledRate: ratio(c.badHandledInTime, c.badHandledInTime + c.badHandledLate),
+    timely: c.timely,
+    ratings: c.ratings,
+    timeliness: ratio(c.timely, c.ratings),
+    complaintsSubstantiated: c.complaintsSubstantiated,
   };
 }
 
-export interface IndicatorFacts {
-  units: ServedUnit[];
-  ratings: RatedFact[];
-  complaints: ComplaintFact[];
-}
-
-/** Pure: the indicators of every group and the total, from the month's facts. */
-export function computeIndicators(
-  facts: IndicatorFacts,
-  by: 'window' | 'department',
-  names: ReadonlyMap<string, string>,
-  settings: FeedbackSettings['rating'],
-  asOf: Date,
-): { totals: IndicatorRow; rows: IndicatorRow[] } {
-  const groups = new Map<string | null, IndicatorRow & { scoreSum: number }>();
-  const totals = { ...emptyRow(null, '合计'), scoreSum: 0 };
-  const keyOf = (f: { windowId: string | null; departmentId: string | null }) => (by === 'window' ? f.windowId : f.departmentId);
-  const group = (key: string | null) => {
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { ...emptyRow(key, key === null ? (by === 'window' ? '网上评价及其他' : '未归属部门') : names.get(key) ?? key), scoreSum: 0 }));
-    return g;
-  };
-  const both = (key: string | null, fn: (row: IndicatorRow & { scoreSum: number }) => void) => {
-    fn(group(key));
-    fn(totals);
-  };
-
-  const ratedUnits = new Set(facts.ratings.map((r) => r.unitId).filter((id): id is string => id !== null));
-  for (const u of facts.units) {
-    const rated = ratedUnits.has(u.id);
-    const defaulted = !rated && settings.unratedCountsBasic && u.servedAt.getTime() + settings.unratedBasicDays * DAY_MS <= asOf.getTime();
-    both(keyOf(u), (g) => {
-      g.served++;
-      if (u.offered || rated) g.offered++;
-      if (rated) g.rated++;
-      if (defaulted) {
-        g.defaultedBasic++;
-        g.counted++;
-        g.scoreSum += GRADE_SCORES.basic;
-      }
-    });
+/** Pure: the indicators of every window (or department) and the total, from the grouped counts. */
+export function computeIndicators(groups: readonly Partial<GroupCounts>[], by: 'window' | 'department', names: ReadonlyMap<string, string>): { totals: IndicatorRow; rows: IndicatorRow[] } {
+  const sums = new Map<string | null, Counts>();
+  const totals = noCounts();
+  for (const g of groups) {
+    const key = (by === 'window' ? g.windowId : g.departmentId) ?? null;
+    let s = sums.get(key);
+    if (!s) sums.set(key, (s = noCounts()));
+    for (const f of COUNT_FIELDS) {
+      s[f] += g[f] ?? 0;
+      totals[f] += g[f] ?? 0;
+    }
   }
-  for (const r of facts.ratings) {
-    both(keyOf(r), (g) => {
-      g.ratings++;
-      if (r.timely) g.timely++;
-      if (r.excluded) {
-        g.excluded++;
-        return;
-      }
-      g.counted++;
-      g.scoreSum += GRADE_SCORES[r.grade];
-      if (isGoodGrade(r.grade)) g.satisfied++;
-      if (isBadGrade(r.grade) && r.followup && !r.followup.withdrawn) {
-        g.badReviews++;
-        if (r.followup.closed && !r.followup.overdue) g.badHandledInTime++;
-        else if (r.followup.overdue) g.badHandledLate++;
-        else g.badOpen++;
-      }
-    });
-  }
-  for (const c of facts.complaints) if (c.substantiated) both(keyOf(c), (g) => g.complaintsSubstantiated++);
-
-  const finish = ({ scoreSum, ...g }: IndicatorRow & { scoreSum: number }): IndicatorRow => ({
-    ...g,
-    coverage: ratio(g.offered, g.served),
-    ratingRate: ratio(g.rated, g.served),
-    satisfaction: ratio(g.satisfied, g.counted),
-    meanScore: g.counted === 0 ? null : Math.round((scoreSum / g.counted) * 100) / 100,
-    badHandledRate: ratio(g.badHandledInTime, g.badHandledInTime + g.badHandledLate),
-    timeliness: ratio(g.timely, g.ratings),
-  });
-  const rows = [...groups.values()].map(finish).sort((a, b) => (a.key === null ? 1 : b.key === null ? -1 : a.name.localeCompare(b.name, 'zh-CN')));
-  return { totals: finish(totals), rows };
+  const nameOf = (key: string | null) => (key === null ? (by === 'window' ? '网上评价及其他' : '未归属部门') : names.get(key) ?? key);
+  const rows = [...sums].map(([key, c]) => row(key, nameOf(key), c)).sort((a, b) => (a.key === null ? 1 : b.key === null ? -1 : a.name.localeCompare(b.name, 'zh-CN')));
+  return { totals: row(null, '合计', totals), rows };
 }
 
 /** The hall-local month `YYYY-MM` as [start, end) instants. */
@@ -161,51 +115,80 @@ export function monthRange(month: string, zone: string): [Date, Date] {
   return [new Date(fromLocal(`${month}-01`, 0, zone)), new Date(fromLocal(`${next}-01`, 0, zone))];
 }
 
-async function facts(db: Db, hallId: string, from: Date, to: Date): Promise<IndicatorFacts> {
-  // Qualified by hand: Drizzle leaves a single table's columns bare, which the subquery would capture.
-  const offeredTicket = sql<boolean>`exists (select 1 from rating_invitations ri where ri.ticket_id = "tickets"."id")`;
-  const offeredCase = sql<boolean>`exists (select 1 from rating_invitations ri where ri.case_id = "cases"."id")`;
-  const [ticketUnits, caseUnits, rated, complaintRows] = await Promise.all([
+const count = (where?: SQL) => (where ? sql<number>`(count(*) filter (where ${where}))::int` : sql<number>`count(*)::int`);
+const gradeIn = (pick: (g: (typeof GRADES)[number]) => boolean) => inArray(ratings.grade, GRADES.filter(pick));
+const score = sql.raw(`case grade ${GRADES.map((g) => `when '${g}' then ${GRADE_SCORES[g]}`).join(' ')} end`);
+
+/** The month's grouped counts of a hall; `dueBefore` is when a service must have been served to count as 基本满意 if unrated (null: rule off). */
+async function groupCounts(db: Db, hallId: string, from: Date, to: Date, dueBefore: Date | null): Promise<Partial<GroupCounts>[]> {
+  const due = (at: AnyColumn) => (dueBefore ? lte(at, dueBefore) : sql`false`);
+  const ticketServed = and(eq(tickets.hallId, hallId), eq(tickets.status, 'done'), gte(tickets.finishedAt, from), lt(tickets.finishedAt, to));
+  const caseServed = and(eq(cases.hallId, hallId), notInArray(cases.status, [...OPEN_STATUSES]), isNotNull(cases.finishedAt), gte(cases.finishedAt, from), lt(cases.finishedAt, to));
+  const servedAt = sql`coalesce(${ratings.servedAt}, ${ratings.ratedAt})`;
+  const monthRatings = and(eq(ratings.hallId, hallId), gte(servedAt, from), lt(servedAt, to));
+  const ratedInMonth = (unit: SQL) => sql`exists (select 1 from ratings r where ${unit} and coalesce(r.served_at, r.rated_at) >= ${from.toISOString()} and coalesce(r.served_at, r.rated_at) < ${to.toISOString()})`;
+  const invited = (unit: SQL) => sql`exists (select 1 from rating_invitations ri where ${unit})`;
+  const unitRating = isNotNull(sql`coalesce(${ratings.ticketId}, ${ratings.caseId})`);
+  const scoredRating = eq(ratings.excluded, false);
+  const bad = and(scoredRating, gradeIn(isBadGrade), isNotNull(followups.id), sql`${followups.status} <> 'withdrawn'`);
+  const inTime = and(bad, eq(followups.status, 'done'), sql`${followups.overdueAt} is null`);
+  const late = and(bad, isNotNull(followups.overdueAt));
+  const findingWindow = sql<string | null>`coalesce(${complaints.findingWindowId}, ${complaints.windowId})`;
+  const results = await Promise.all([
     db
-      .select({ id: tickets.id, windowId: tickets.windowId, departmentId: services.departmentId, servedAt: tickets.finishedAt, offered: offeredTicket })
+      .select({ windowId: tickets.windowId, departmentId: services.departmentId, served: count(), defaultedBasic: count(due(tickets.finishedAt)) })
       .from(tickets)
       .innerJoin(services, eq(services.id, tickets.serviceId))
-      .where(and(eq(tickets.hallId, hallId), eq(tickets.status, 'done'), gte(tickets.finishedAt, from), lt(tickets.finishedAt, to))),
+      .where(ticketServed)
+      .groupBy(tickets.windowId, services.departmentId),
     db
-      .select({ id: cases.id, windowId: cases.windowId, departmentId: cases.departmentId, servedAt: cases.finishedAt, offered: offeredCase })
+      .select({ windowId: cases.windowId, departmentId: cases.departmentId, served: count(), defaultedBasic: count(due(cases.finishedAt)) })
       .from(cases)
-      .where(and(eq(cases.hallId, hallId), notInArray(cases.status, [...OPEN_STATUSES]), isNotNull(cases.finishedAt), gte(cases.finishedAt, from), lt(cases.finishedAt, to))),
+      .where(caseServed)
+      .groupBy(cases.windowId, cases.departmentId),
+    // Offered but unrated: driven by the invitations, so a month without them costs nothing. Qualified
+    // by hand: Drizzle leaves a single table's columns bare, which the subquery would capture.
     db
-      .select({ r: ratings, f: followups })
+      .select({ windowId: tickets.windowId, departmentId: services.departmentId, offered: count() })
+      .from(tickets)
+      .innerJoin(services, eq(services.id, tickets.serviceId))
+      .where(and(ticketServed, invited(sql`ri.ticket_id = "tickets"."id"`), sql`not ${ratedInMonth(sql`r.ticket_id = "tickets"."id"`)}`))
+      .groupBy(tickets.windowId, services.departmentId),
+    db
+      .select({ windowId: cases.windowId, departmentId: cases.departmentId, offered: count() })
+      .from(cases)
+      .where(and(caseServed, invited(sql`ri.case_id = "cases"."id"`), sql`not ${ratedInMonth(sql`r.case_id = "cases"."id"`)}`))
+      .groupBy(cases.windowId, cases.departmentId),
+    db
+      .select({
+        windowId: ratings.windowId,
+        departmentId: ratings.departmentId,
+        ratings: count(),
+        rated: count(unitRating),
+        offered: count(unitRating),
+        // A rated service is not counted as 基本满意: take it back from the due ones of its group.
+        defaultedBasic: sql<number>`-${count(and(unitRating, due(ratings.servedAt)))}`,
+        timely: count(eq(ratings.timely, true)),
+        excluded: count(eq(ratings.excluded, true)),
+        scored: count(scoredRating),
+        scoreSum: sql<number>`coalesce(sum(${score}) filter (where ${scoredRating}), 0)::int`,
+        satisfied: count(and(scoredRating, gradeIn(isGoodGrade))),
+        badReviews: count(bad),
+        badHandledInTime: count(inTime),
+        badHandledLate: count(late),
+        badOpen: count(and(bad, sql`not (${inTime})`, sql`${followups.overdueAt} is null`)),
+      })
       .from(ratings)
       .leftJoin(followups, eq(followups.ratingId, ratings.id))
-      .where(
-        and(
-          eq(ratings.hallId, hallId),
-          or(
-            and(isNotNull(ratings.servedAt), gte(ratings.servedAt, from), lt(ratings.servedAt, to)),
-            and(sql`${ratings.servedAt} is null`, gte(ratings.ratedAt, from), lt(ratings.ratedAt, to)),
-          ),
-        ),
-      ),
+      .where(monthRatings)
+      .groupBy(ratings.windowId, ratings.departmentId),
     db
-      .select({ windowId: complaints.findingWindowId, fallbackWindowId: complaints.windowId, departmentId: complaints.departmentId, finding: complaints.finding })
+      .select({ windowId: findingWindow, departmentId: complaints.departmentId, complaintsSubstantiated: count() })
       .from(complaints)
-      .where(and(eq(complaints.hallId, hallId), isNotNull(complaints.answeredAt), gte(complaints.answeredAt, from), lt(complaints.answeredAt, to))),
+      .where(and(eq(complaints.hallId, hallId), isNotNull(complaints.answeredAt), gte(complaints.answeredAt, from), lt(complaints.answeredAt, to), inArray(complaints.finding, ['substantiated', 'partly'])))
+      .groupBy(findingWindow, complaints.departmentId),
   ]);
-  return {
-    units: [...ticketUnits, ...caseUnits].map((u) => ({ ...u, servedAt: u.servedAt!, offered: Boolean(u.offered) })),
-    ratings: rated.map(({ r, f }) => ({
-      unitId: r.ticketId ?? r.caseId,
-      windowId: r.windowId,
-      departmentId: r.departmentId,
-      grade: r.grade,
-      timely: r.timely,
-      excluded: r.excluded,
-      followup: f ? { closed: f.status === 'done', overdue: f.overdueAt !== null, withdrawn: f.status === 'withdrawn' } : null,
-    })),
-    complaints: complaintRows.map((c) => ({ windowId: c.windowId ?? c.fallbackWindowId, departmentId: c.departmentId, substantiated: c.finding === 'substantiated' || c.finding === 'partly' })),
-  };
+  return results.flat();
 }
 
 export interface MonthIndicators {
@@ -226,13 +209,13 @@ export async function ratingIndicators(db: Db, hallId: string, month: string, as
   if (!hall) throw new Error(`hall ${hallId} not found`);
   const settings = parseFeedbackSettings(hall.settings.feedback).rating;
   const [from, to] = monthRange(month, hall.zone);
-  const [f, windowRows, departmentRows] = await Promise.all([
-    facts(db, hallId, from, to),
+  const dueBefore = settings.unratedCountsBasic ? new Date(asOf.getTime() - settings.unratedBasicDays * DAY_MS) : null;
+  const [groups, windowRows, departmentRows] = await Promise.all([
+    groupCounts(db, hallId, from, to, dueBefore),
     db.select({ id: windows.id, name: windows.name }).from(windows).where(eq(windows.hallId, hallId)),
     db.select({ id: departments.id, name: departments.name }).from(departments).where(eq(departments.hallId, hallId)),
   ]);
-  const byWindow = computeIndicators(f, 'window', new Map(windowRows.map((w) => [w.id, w.name])), settings, asOf);
-  const byDepartment = computeIndicators(f, 'department', new Map(departmentRows.map((d) => [d.id, d.name])), settings, asOf);
+  const byWindow = computeIndicators(groups, 'window', new Map(windowRows.map((w) => [w.id, w.name])));
+  const byDepartment = computeIndicators(groups, 'department', new Map(departmentRows.map((d) => [d.id, d.name])));
   return { month, totals: byWindow.totals, byWindow: byWindow.rows, byDepartment: byDepartment.rows, unratedCountsBasic: settings.unratedCountsBasic };
 }
-

@@ -9,8 +9,9 @@ import { recordAudit, SYSTEM_ACTOR } from '../audit/audit.js';
 import { actorOf, type AuthUser } from '../auth/service.js';
 import { users } from '../auth/tables.js';
 import { cancelTimer, scheduleTimer, type TimerHandler } from '../jobs/timers.js';
-import { maskName, maskPhone } from '../shared/identity.js';
-import { deadlineAfter, iso, lightOf, nextNumber, notifyRoles, type HallTime, type HallTimes } from './common.js';
+import { maskName } from '../shared/identity.js';
+import { personalData, type PersonalData } from '../cases/personal.js';
+import { deadlineAfter, iso, lightOf, nextNumber, notifyRoles, shownPhone, type HallTime, type HallTimes } from './common.js';
 import { PETITION_CHANNEL_LABELS, type PetitionAnswer, type PetitionInput, type ReceptionInput, type ReceptionUpdate } from './schemas.js';
 import { petitionReceptions, petitions, type PetitionRow } from './tables.js';
 
@@ -21,7 +22,7 @@ export function createPetitionService(ctx: AppContext, times: HallTimes) {
   const { db, clock } = ctx;
   const clearFor = (user: AuthUser) => user.roles.some((r) => r === 'admin' || r === 'manager' || r === 'supervisor');
 
-  function view(p: PetitionRow, time: HallTime, clear: boolean, receptions: (typeof petitionReceptions.$inferSelect)[] = []) {
+  function view(p: PetitionRow, time: HallTime, pd: PersonalData, clear: boolean, receptions: (typeof petitionReceptions.$inferSelect)[] = []) {
     const within = p.registeredAt.getTime() + time.settings.petition.receptionWithinDays * DAY_MS;
     return {
       id: p.id,
@@ -34,7 +35,7 @@ export function createPetitionService(ctx: AppContext, times: HallTimes) {
       age: p.age,
       occupation: p.occupation,
       address: clear ? p.address : '',
-      phone: p.phone ? (clear ? p.phone : maskPhone(p.phone)) : null,
+      phone: shownPhone(pd.open(p.phoneEnc, p.phone), clear),
       issue: p.issue,
       visitors: p.visitors,
       groupVisit: p.groupVisit,
@@ -72,7 +73,7 @@ export function createPetitionService(ctx: AppContext, times: HallTimes) {
     const [p] = await db.select().from(petitions).where(and(eq(petitions.id, id), eq(petitions.hallId, user.hallId)));
     if (!p) throw notFound('信访登记');
     const time = await times(user.hallId);
-    return view(p, time, clearFor(user), (await receptionsOf([p.id])).get(p.id));
+    return view(p, time, await personalData(db), clearFor(user), (await receptionsOf([p.id])).get(p.id));
   }
 
   return {
@@ -82,11 +83,12 @@ export function createPetitionService(ctx: AppContext, times: HallTimes) {
       const actor = actorOf(user);
       const group = input.visitors >= time.settings.petition.groupThreshold;
       const dueAt = deadlineAfter(time, now, time.settings.petition.answerDays);
+      const pd = await personalData(db);
       const id = await db.transaction(async (tx) => {
         const number = await nextNumber(tx, user.hallId, 'XF', time.zone, now);
         const [p] = await tx
           .insert(petitions)
-          .values({ hallId: user.hallId, number, ...input, phone: input.phone ?? null, age: input.age ?? null, registeredAt: now, groupVisit: group, status: 'open', dueAt, createdByName: actor.name })
+          .values({ hallId: user.hallId, number, ...input, phone: null, phoneEnc: pd.seal(input.phone), age: input.age ?? null, registeredAt: now, groupVisit: group, status: 'open', dueAt, createdByName: actor.name })
           .returning({ id: petitions.id });
         await recordAudit(tx, actor, { hallId: user.hallId, action: 'petition.registered', entityType: 'petition', entityId: p!.id, after: { number, visitors: input.visitors, group } });
         await scheduleTimer(tx, { hallId: user.hallId, kind: PETITION_TIMER, key: p!.id, dueAt: new Date(dueAt.getTime() + 1000), payload: { deadline: dueAt.toISOString() } });
@@ -111,7 +113,8 @@ export function createPetitionService(ctx: AppContext, times: HallTimes) {
       if (status !== 'all') where.push(eq(petitions.status, status));
       const rows = await db.select().from(petitions).where(and(...where)).orderBy(desc(petitions.registeredAt)).limit(500);
       const receptions = await receptionsOf(rows.map((r) => r.id));
-      return rows.map((p) => view(p, time, clearFor(user), receptions.get(p.id)));
+      const pd = await personalData(db);
+      return rows.map((p) => view(p, time, pd, clearFor(user), receptions.get(p.id)));
     },
 
     get: one,

@@ -262,3 +262,23 @@ describe('ratings and the bad-review loop', () => {
     expect(ind.rows).toEqual([expect.objectContaining({ name: '测试局', served: 0, counted: 1, satisfaction: 1 })]);
   });
 });
+
+describe('the rating code on a printed ticket', () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await createTestApp({ now: '2025-09-30T09:00:00+08:00' });
+  });
+  afterAll(() => t?.close());
+
+  it('tells the kiosk to print it only where the hall chose to put it on tickets', async () => {
+    const ticketId = await waitingTicket(t);
+    const off = await api(t, null, { method: 'GET', url: `/ratings/qr?ticket=${ticketId}` });
+    expect(off.statusCode).toBe(200);
+    expect(off.json()).toMatchObject({ onTicket: false, svg: expect.stringMatching(/^data:image\/svg\+xml/) });
+
+    expect((await api(t, 'manager', { method: 'PUT', url: '/feedback/settings', payload: { rating: { qrOnTickets: true } } })).statusCode).toBe(200);
+    const on = await api(t, null, { method: 'GET', url: `/ratings/qr?ticket=${ticketId}` });
+    expect(on.json()).toMatchObject({ onTicket: true });
+    expect(on.json().url).toContain('/portal/rate');
+  });
+});

@@ -12,11 +12,12 @@ import { actorOf, type AuthUser } from '../auth/service.js';
 import { users, userWindows } from '../auth/tables.js';
 import { caseActions, cases } from '../cases/tables.js';
 import { isOpen as isCaseOpen } from '../cases/states.js';
+import { openContacts, personalData } from '../cases/personal.js';
 import { fromLocal, localDate, workingDaysBetween } from '../calendar/index.js';
 import { departments, halls, services, windows } from '../org/tables.js';
 import { ticketEvents, tickets } from '../queue/tables.js';
 import { isMobilePhone, maskPhone } from '../shared/identity.js';
-import { iso, isUniqueViolation, parseFeedbackSettings, textCitizen, type HallTime, type HallTimes } from './common.js';
+import { iso, isUniqueViolation, parseFeedbackSettings, shownPhone, textCitizen, type HallTime, type HallTimes } from './common.js';
 import { followRatingEdit, noteDisputeUpheld, openFollowup } from './followups.js';
 import { signRatingToken, verifyRatingToken, peekRatingToken, type RatingTokenPayload, type TokenKind } from './rating-token.js';
 import {
@@ -37,7 +38,7 @@ import {
 import { hallSecret } from './secret.js';
 import { ratingDisputes, ratingInvitations, ratings, type RatingRow } from './tables.js';
 import type { z } from 'zod';
-import type { DisputeDecision, DisputeInput, InvitationInput, RatingEdit, RatingFormInput, RatingInput, SubjectQuery } from './schemas.js';
+import type { DisputeDecision, DisputeInput, FeedbackSettings, InvitationInput, RatingEdit, RatingFormInput, RatingInput, SubjectQuery } from './schemas.js';
 
 const DAY_MS = 86_400_000;
 const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
@@ -237,7 +238,7 @@ export function createRatingService(ctx: AppContext, times: HallTimes) {
           tags: [...values.tags],
           comment: values.comment,
           channel: values.channel,
-          raterPhone: values.raterPhone ?? null,
+          raterPhoneEnc: (await personalData(db, tx)).seal(values.raterPhone),
           servedAt: subject.servedAt,
           ratedAt: values.ratedAt,
           recordedAt: now,
@@ -390,9 +391,9 @@ export function createRatingService(ctx: AppContext, times: HallTimes) {
       if (user && subject.hallId !== user.hallId) throw notFound(subject.kind === 'ticket' ? '号票' : '办件');
       const time = await times(subject.hallId);
       const url = await ratingLink(db, time, subject, 'qr', origin, clock.now());
-      const svg = await QRCode.toString(url, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
       if (user) await db.transaction((tx) => recordInvitation(tx, subject, 'qr', clock.now(), actorOf(user)));
-      return { url, svg: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}` };
+      // The kiosk prints the code on the ticket only where the hall chose to (`qrOnTickets`).
+      return { url, svg: await qrDataUrl(url), onTicket: subject.kind === 'ticket' && time.settings.rating.qrOnTickets };
     },
 
     /** The window pad: the ticket this window finished last, while it may still be rated there. */
@@ -461,6 +462,7 @@ export function createRatingService(ctx: AppContext, times: HallTimes) {
         .orderBy(desc(ratings.ratedAt))
         .limit(500);
       const clear = user.roles.includes('supervisor');
+      const pd = await personalData(db);
       return rows.map(({ r, dispute, ...names }) => ({
         id: r.id,
         subject: r.subject,
@@ -477,7 +479,7 @@ export function createRatingService(ctx: AppContext, times: HallTimes) {
         staffName: names.staffName,
         serviceName: names.serviceName,
         departmentName: names.departmentName,
-        raterPhone: r.raterPhone ? (clear ? r.raterPhone : maskPhone(r.raterPhone)) : null,
+        raterPhone: shownPhone(pd.open(r.raterPhoneEnc, r.raterPhone), clear),
         servedAt: iso(r.servedAt, time.zone),
         ratedAt: iso(r.ratedAt, time.zone)!,
         excluded: r.excluded,
@@ -597,7 +599,10 @@ async function recordInvitation(tx: Db, subject: Pick<Subject, 'hallId' | 'ticke
 }
 
 async function contactPhone(db: Db, subject: Pick<Subject, 'ticketId' | 'caseId'>): Promise<string | null> {
-  if (subject.caseId) return (await db.select({ phone: cases.applicantPhone }).from(cases).where(eq(cases.id, subject.caseId)))[0]?.phone ?? null;
+  if (subject.caseId) {
+    const [kase] = await db.select().from(cases).where(eq(cases.id, subject.caseId));
+    return kase ? openContacts(await personalData(db), kase).phone || null : null;
+  }
   return (await db.select({ phone: tickets.phone }).from(tickets).where(eq(tickets.id, subject.ticketId!)))[0]?.phone ?? null;
 }
 
@@ -625,17 +630,43 @@ async function inviteToRate(tx: Db, hall: LinkHall, subject: Pick<Subject, 'kind
  * completes it (a case completes → its applicant gets a single-use signed link). Reads only through `tx`.
  */
 export async function inviteCaseRating(tx: Db, kase: { id: string; hallId: string; caseNumber: string; serviceName: string; applicantPhone: string }, at: Date): Promise<void> {
-  const [hall] = await tx.select({ name: halls.name, settings: halls.settings }).from(halls).where(eq(halls.id, kase.hallId));
+  const hall = await linkHallOf(tx, kase.hallId);
   if (!hall || !isMobilePhone(kase.applicantPhone)) return;
-  const publicUrl = typeof hall.settings.publicUrl === 'string' && hall.settings.publicUrl ? hall.settings.publicUrl.replace(/\/+$/, '') : (process.env.ONEWINDOW_PUBLIC_URL?.replace(/\/+$/, '') || null);
   await inviteToRate(
     tx,
-    { hallName: hall.name, publicUrl, settings: parseFeedbackSettings(hall.settings.feedback) },
+    hall,
     { kind: 'case', hallId: kase.hallId, ticketId: null, caseId: kase.id, label: kase.caseNumber, serviceName: kase.serviceName },
     kase.applicantPhone,
     at,
     SYSTEM_ACTOR,
   );
+}
+
+/** A hall as rating links need it, read through `tx`. */
+async function linkHallOf(tx: Db, hallId: string): Promise<(LinkHall & { settings: FeedbackSettings }) | null> {
+  const [hall] = await tx.select({ name: halls.name, settings: halls.settings }).from(halls).where(eq(halls.id, hallId));
+  if (!hall) return null;
+  const publicUrl = typeof hall.settings.publicUrl === 'string' && hall.settings.publicUrl ? hall.settings.publicUrl.replace(/\/+$/, '') : (process.env.ONEWINDOW_PUBLIC_URL?.replace(/\/+$/, '') || null);
+  return { hallName: hall.name, publicUrl, settings: parseFeedbackSettings(hall.settings.feedback) };
+}
+
+/**
+ * The rating QR code printed on a case's result notice, when the hall prints one (`qrOnNotices`): a signed
+ * link, counted as a rating channel offered. For the case capability, in the transaction that issues it.
+ */
+export async function caseRatingQr(tx: Db, kase: { id: string; hallId: string }, origin: string, at: Date): Promise<{ url: string; qr: string } | null> {
+  const hall = await linkHallOf(tx, kase.hallId);
+  if (!hall || !hall.settings.rating.qrOnNotices) return null;
+  const subject = { kind: 'case' as const, hallId: kase.hallId, ticketId: null, caseId: kase.id };
+  const url = await ratingLink(tx, hall, subject, 'qr', origin, at);
+  await recordInvitation(tx, subject, 'qr', at, SYSTEM_ACTOR);
+  return { url, qr: await qrDataUrl(url) };
+}
+
+/** A link as a QR code, an SVG data: URL that prints sharp at any size. */
+async function qrDataUrl(url: string): Promise<string> {
+  const svg = await QRCode.toString(url, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
+  return `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
 }
 
 /** Window ids a user works at, for the staff pages' pad links. */

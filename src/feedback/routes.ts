@@ -37,6 +37,8 @@ import {
   OpeningInput,
   PetitionAnswer,
   PetitionInput,
+  PublicAppealInput,
+  PublicAppealQuery,
   PublicComplaintInput,
   RatingCreated,
   RatingEdit,
@@ -341,6 +343,18 @@ export function registerFeedbackRoutes(app: Api, ctx: AppContext, f: Feedback): 
   });
 
   // ---- Appeals (12345) ----------------------------------------------------------------------------------
+  app.post('/public/appeals', {
+    config: { access: 'public' },
+    schema: { tags, summary: '网上诉求（12345 式：咨询、求助、投诉、举报、建议），凭受理编号和手机号后四位查询', body: PublicAppealInput, querystring: HallQuery },
+    handler: async (req, reply) => reply.code(201).send(await f.appeals.filePublic(await publicHallId(db, req), req.body)),
+  });
+
+  app.get('/public/appeals/:number', {
+    config: { access: 'public' },
+    schema: { tags, summary: '查询网上诉求的办理情况（受理编号 + 手机号后四位）', params: z.object({ number: z.string().max(40) }), querystring: PublicAppealQuery },
+    handler: async (req) => f.appeals.publicStatus(await publicHallId(db, req), req.params.number, req.query.phoneLast4),
+  });
+
   app.post('/appeals', {
     config: { access: OFFICE },
     schema: { tags, summary: '受理诉求（可同时派发）', body: AppealInput },

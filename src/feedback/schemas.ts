@@ -316,6 +316,19 @@ export const CategoryInput = z.object({
   sortOrder: z.number().int().min(0).max(10_000).default(0),
 });
 
+/** A 12345-style appeal from the portal, without an account: the mobile is how it is queried and answered. */
+export const PublicAppealInput = z.object({
+  type: AppealType,
+  content: Text('诉求内容', 4000),
+  appellantName: Text('姓名', 40),
+  appellantPhone: MobilePhone,
+  address: z.string().trim().max(200).optional(),
+});
+export const PublicAppealQuery = z.object({
+  hall: z.string().max(16).optional(),
+  phoneLast4: z.string().regex(/^\d{4}$/, '请输入手机号码后四位'),
+});
+
 export const AppealInput = z.object({
   type: AppealType.optional(),
   categoryCode: z.string().trim().max(32).optional(),
@@ -364,6 +377,8 @@ export const FeedbackSettings = z.object({
       caseTokenRequired: z.boolean().default(false),
       /** The QR code is printed on every ticket: every ticket counts as offered a rating channel. */
       qrOnTickets: z.boolean().default(false),
+      /** The case's result notice (办结通知书) carries its signed rating QR code. */
+      qrOnNotices: z.boolean().default(true),
       /** Working days within which a paper rating form must be entered to count as timely data. */
       formEntryDays: Days(10).default(1),
     })

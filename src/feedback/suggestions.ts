@@ -11,8 +11,9 @@ import { actorOf, type AuthUser } from '../auth/service.js';
 import { cancelTimer, scheduleTimer, type TimerHandler } from '../jobs/timers.js';
 import { fromLocal, localDate } from '../calendar/index.js';
 import { departments } from '../org/tables.js';
-import { maskName, maskPhone } from '../shared/identity.js';
-import { deadlineAfter, iso, isUniqueViolation, lightOf, nextNumber, notifyRoles, textCitizen, type HallTime, type HallTimes } from './common.js';
+import { maskName } from '../shared/identity.js';
+import { personalData, type PersonalData } from '../cases/personal.js';
+import { deadlineAfter, iso, isUniqueViolation, lightOf, nextNumber, notifyRoles, shownPhone, textCitizen, type HallTime, type HallTimes } from './common.js';
 import { SUGGESTION_SOURCE_LABELS, type OpeningInput, type SuggestionAnswer, type SuggestionFix, type SuggestionInput } from './schemas.js';
 import { suggestionOpenings, suggestions, type SuggestionRow } from './tables.js';
 
@@ -22,7 +23,7 @@ export function createSuggestionService(ctx: AppContext, times: HallTimes) {
   const { db, clock } = ctx;
   const clearFor = (user: AuthUser | null) => Boolean(user?.roles.some((r) => r === 'admin' || r === 'manager' || r === 'supervisor'));
 
-  function view(s: SuggestionRow, time: HallTime, clear: boolean, departmentName: string | null = null) {
+  function view(s: SuggestionRow, time: HallTime, pd: PersonalData, clear: boolean, departmentName: string | null = null) {
     const now = clock.now();
     // The light follows whichever limit is running: the answer's, then the fix's.
     const running = s.status === 'open' ? s.answerDueAt : s.status === 'answered' ? s.fixDueAt : null;
@@ -34,7 +35,7 @@ export function createSuggestionService(ctx: AppContext, times: HallTimes) {
       receivedOn: s.receivedOn,
       content: s.content,
       contactName: s.contactName ? (clear ? s.contactName : maskName(s.contactName)) : null,
-      contactPhone: s.contactPhone ? (clear ? s.contactPhone : maskPhone(s.contactPhone)) : null,
+      contactPhone: shownPhone(pd.open(s.contactPhoneEnc, s.contactPhone), clear),
       departmentId: s.departmentId,
       departmentName,
       status: s.status,
@@ -66,6 +67,7 @@ export function createSuggestionService(ctx: AppContext, times: HallTimes) {
     const start = new Date(Math.min(fromLocal(receivedOn, 0, time.zone), now.getTime()));
     const answerDueAt = deadlineAfter(time, start, time.settings.suggestion.answerDays);
     const fixDueAt = deadlineAfter(time, start, time.settings.suggestion.fixDays);
+    const pd = await personalData(db);
     return db.transaction(async (tx) => {
       const number = await nextNumber(tx, hallId, 'YJ', time.zone, now);
       const [s] = await tx
@@ -77,7 +79,7 @@ export function createSuggestionService(ctx: AppContext, times: HallTimes) {
           receivedOn,
           content: input.content,
           contactName: input.contactName ?? null,
-          contactPhone: input.contactPhone ?? null,
+          contactPhoneEnc: pd.seal(input.contactPhone),
           departmentId: input.departmentId ?? null,
           status: 'open',
           answerDueAt,
@@ -88,7 +90,7 @@ export function createSuggestionService(ctx: AppContext, times: HallTimes) {
         .returning();
       await recordAudit(tx, actor, { hallId, action: 'suggestion.recorded', entityType: 'suggestion', entityId: s!.id, after: { number, source: input.source } });
       await schedule(tx, s!);
-      return view(s!, time, true);
+      return view(s!, time, pd, true);
     });
   }
 
@@ -96,6 +98,7 @@ export function createSuggestionService(ctx: AppContext, times: HallTimes) {
     const time = await times(user.hallId);
     const now = clock.now();
     const actor = actorOf(user);
+    const pd = await personalData(db);
     const row = await db.transaction(async (tx) => {
       const [s] = await tx.select().from(suggestions).where(and(eq(suggestions.id, id), eq(suggestions.hallId, user.hallId))).for('update');
       if (!s) throw notFound('意见');
@@ -103,11 +106,11 @@ export function createSuggestionService(ctx: AppContext, times: HallTimes) {
       await recordAudit(tx, actor, { hallId: s.hallId, action: `suggestion.${action}`, entityType: 'suggestion', entityId: s.id, before: { status: s.status }, after: { status: after!.status } });
       await schedule(tx, after!);
       if (action === 'answered') {
-        await textCitizen(tx, s.hallId, s.contactPhone, { template: 'feedback.suggestion_answer', body: `【${time.hallName}】感谢您的意见（${s.number}）：${after!.answer}`, params: { suggestionId: s.id }, dedupeKey: `feedback.suggestion_answer:${s.id}` }, now);
+        await textCitizen(tx, s.hallId, pd.open(s.contactPhoneEnc, s.contactPhone), { template: 'feedback.suggestion_answer', body: `【${time.hallName}】感谢您的意见（${s.number}）：${after!.answer}`, params: { suggestionId: s.id }, dedupeKey: `feedback.suggestion_answer:${s.id}` }, now);
       }
       return after!;
     });
-    return view(row, time, clearFor(user));
+    return view(row, time, pd, clearFor(user));
   }
 
   return {
@@ -127,7 +130,8 @@ export function createSuggestionService(ctx: AppContext, times: HallTimes) {
         .where(and(...where))
         .orderBy(desc(suggestions.receivedOn), desc(suggestions.createdAt))
         .limit(500);
-      return rows.map(({ s, departmentName }) => view(s, time, clearFor(user), departmentName));
+      const pd = await personalData(db);
+      return rows.map(({ s, departmentName }) => view(s, time, pd, clearFor(user), departmentName));
     },
 
     answer: (user: AuthUser, id: string, input: z.output<typeof SuggestionAnswer>) =>

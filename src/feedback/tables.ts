@@ -53,7 +53,9 @@ export const ratings = pgTable('ratings', {
   tags: text('tags').array().notNull().default([]),
   comment: text('comment').notNull().default(''),
   channel: text('channel').$type<RatingChannel>().notNull(),
+  /** Clear, in rows older than migration 0014 until the retention run seals them. */
   raterPhone: text('rater_phone'),
+  raterPhoneEnc: text('rater_phone_enc'),
   servedAt: at('served_at'),
   ratedAt: at('rated_at').notNull(),
   recordedAt: at('recorded_at').notNull(),
@@ -134,7 +136,9 @@ export const complaints = pgTable('complaints', {
   channel: text('channel').$type<ComplaintChannel>().notNull(),
   complexity: text('complexity').$type<ComplaintComplexity>().notNull(),
   complainantName: text('complainant_name').notNull(),
+  /** Clear, in rows older than migration 0014 until the retention run seals them. */
   complainantPhone: text('complainant_phone'),
+  complainantPhoneEnc: text('complainant_phone_enc'),
   content: text('content').notNull(),
   windowId: uuid('window_id'),
   staffId: uuid('staff_id'),
@@ -164,7 +168,9 @@ export const petitions = pgTable('petitions', {
   age: integer('age'),
   occupation: text('occupation').notNull().default(''),
   address: text('address').notNull().default(''),
+  /** Clear, in rows older than migration 0014 until the retention run seals them. */
   phone: text('phone'),
+  phoneEnc: text('phone_enc'),
   issue: text('issue').notNull(),
   visitors: integer('visitors').notNull().default(1),
   groupVisit: boolean('group_visit').notNull(),
@@ -209,7 +215,9 @@ export const suggestions = pgTable('suggestions', {
   receivedOn: date('received_on', { mode: 'string' }).notNull(),
   content: text('content').notNull(),
   contactName: text('contact_name'),
+  /** Clear, in rows older than migration 0014 until the retention run seals them. */
   contactPhone: text('contact_phone'),
+  contactPhoneEnc: text('contact_phone_enc'),
   departmentId: uuid('department_id'),
   status: text('status').$type<'open' | 'answered' | 'fixed' | 'closed'>().notNull(),
   answerDueAt: at('answer_due_at').notNull(),
@@ -251,7 +259,9 @@ export const appeals = pgTable('appeals', {
   source: text('source').$type<AppealSource>().notNull(),
   content: text('content').notNull(),
   appellantName: text('appellant_name'),
+  /** Clear, in rows older than migration 0014 until the retention run seals them. */
   appellantPhone: text('appellant_phone'),
+  appellantPhoneEnc: text('appellant_phone_enc'),
   email: text('email'),
   accountId: text('account_id'),
   address: text('address'),

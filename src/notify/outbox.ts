@@ -13,6 +13,8 @@ export interface Notice {
   body: string;
   params?: Record<string, unknown>;
   dedupeKey?: string;
+  /** The body carries a secret (a sign-in code): staff lists show it with its digits hidden. */
+  secret?: boolean;
   at: Date;
 }
 
@@ -25,7 +27,7 @@ export async function enqueueNotice(tx: Db, notice: Notice): Promise<boolean> {
       recipient: notice.recipient,
       template: notice.template,
       body: notice.body,
-      params: notice.params ?? {},
+      params: notice.secret ? { ...notice.params, secret: true } : (notice.params ?? {}),
       dedupeKey: notice.dedupeKey ?? null,
       createdAt: notice.at,
     })

@@ -23,7 +23,13 @@ export function registerNotifyRoutes(app: Api, db: Db): void {
       if (req.query.status) where.push(eq(notifications.status, req.query.status));
       if (req.query.template) where.push(eq(notifications.template, req.query.template));
       const rows = await db.select().from(notifications).where(and(...where)).orderBy(desc(notifications.createdAt)).limit(req.query.limit);
-      return rows.map((n) => ({ ...n, recipient: n.channel === 'sms' ? maskPhone(n.recipient) : n.recipient, params: undefined }));
+      return rows.map((n) => ({
+        ...n,
+        recipient: n.channel === 'sms' ? maskPhone(n.recipient) : n.recipient,
+        // A manager reading a live sign-in code could sign in as the applicant.
+        body: (n.params as { secret?: boolean }).secret ? n.body.replace(/\d/g, '*') : n.body,
+        params: undefined,
+      }));
     },
   });
 }

@@ -20,9 +20,17 @@ export interface Manifest {
 const manifestPath = (file: string) => `${file}.manifest.json`;
 
 export async function backupPglite(client: PGlite, database: Pick<Database, 'query'>, file: string): Promise<Manifest> {
-  // Counts and dump from one moment: nothing else writes while this process holds the only connection.
-  const counts = await rowCounts(database);
-  const blob = await client.dumpDataDir('gzip');
+  // Counts and dump must describe one moment. A running server may write between the two, so the counts
+  // are taken again after the dump and the dump is retaken until they agree.
+  let counts = await rowCounts(database);
+  let blob = await client.dumpDataDir('gzip');
+  for (let attempt = 0; ; attempt++) {
+    const after = await rowCounts(database);
+    if (JSON.stringify(after) === JSON.stringify(counts)) break;
+    if (attempt === 5) throw new Error('备份期间数据一直在变化，请在空闲时重试');
+    counts = after;
+    blob = await client.dumpDataDir('gzip');
+  }
   mkdirSync(dirname(resolve(file)), { recursive: true });
   writeFileSync(file, Buffer.from(await blob.arrayBuffer()));
   const manifest: Manifest = { kind: 'pglite', createdAt: new Date().toISOString(), counts };

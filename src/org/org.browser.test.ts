@@ -51,9 +51,11 @@ describe('organisation pages in the browser', () => {
     expect(await page.locator('a.entry').allInnerTexts()).toEqual([
       expect.stringContaining('办事指南'),
       expect.stringContaining('取号'),
+      expect.stringContaining('网上申报'),
       expect.stringContaining('预约'),
       expect.stringContaining('办件查询'),
       expect.stringContaining('评价'),
+      expect.stringContaining('投诉建议'),
     ]);
 
     await page.getByRole('button', { name: '大字版' }).click();

@@ -84,3 +84,29 @@ export const User = z.object({
   windowIds: z.array(Id),
   active: z.boolean(),
 });
+
+// The hall network (issue 12).
+const HallCode = z.string().trim().regex(/^[A-Za-z0-9]{2,16}$/, '中心编码为 2-16 位字母或数字');
+export const HallCreateInput = z.object({
+  parentCode: HallCode,
+  code: HallCode,
+  name: Name('服务中心名称'),
+  level: z.enum(['county', 'township', 'village'], { message: '层级只能是县区、乡镇街道或村社区' }),
+  address: z.string().trim().max(200).default(''),
+  phone: z.string().trim().max(40).default(''),
+});
+export const CopyFromParentInput = z.object({ parts: z.array(z.enum(['hours', 'settings'])).min(1, '请选择要复制的内容') });
+export const HallMoveInput = z.object({ parentCode: HallCode });
+export const HallCodeParams = z.object({ code: HallCode });
+export const HallGrantInput = z.object({ roles: z.array(z.enum(['manager', 'leader', 'staff', 'supervisor'])).min(1, '请至少选择一个角色').max(4) });
+export const HallGrantParams = z.object({ code: HallCode, userId: Id });
+export const NetworkQuery = z.object({ hall: HallCode.optional(), subtree: z.enum(['0', '1']).default('0') });
+export interface NetworkHall {
+  id: string;
+  parentId: string | null;
+  code: string;
+  name: string;
+  level: 'city' | 'county' | 'township' | 'village';
+  address: string;
+  children: NetworkHall[];
+}

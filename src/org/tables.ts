@@ -1,5 +1,6 @@
 import { integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { HallHoursInput as HallHours } from './schemas.js';
+import type { Role } from '../auth/roles.js';
 
 export const halls = pgTable('halls', {
   id: uuid('id').primaryKey().defaultRandom(),
@@ -43,6 +44,19 @@ export const windowServices = pgTable(
     serviceId: uuid('service_id').notNull(),
   },
   (t) => [primaryKey({ columns: [t.windowId, t.serviceId] })],
+);
+
+/** A staff member's roles at a further hall of the network, reaching its subtree (migration 0015). */
+export const userHalls = pgTable(
+  'user_halls',
+  {
+    userId: uuid('user_id').notNull(),
+    hallId: uuid('hall_id').notNull(),
+    roles: text('roles').array().$type<Role[]>().notNull(),
+    grantedBy: uuid('granted_by'),
+    grantedAt: timestamp('granted_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.hallId] })],
 );
 
 // The services table belongs to the catalogue; re-exported so code written against org/tables.js keeps working.

@@ -17,7 +17,7 @@ export const QUEUE_CHANNEL = 'onewindow_queue';
 export type QueueSignal = { hallId: string; call?: DisplayCall; windowId?: string };
 
 /** The notification as a SELECT, for a statement that writes and signals in one round trip. */
-export const signalSql = (signal: QueueSignal) => sql`select pg_notify(${QUEUE_CHANNEL}, ${JSON.stringify(signal)})`;
+const signalSql = (signal: QueueSignal) => sql`select pg_notify(${QUEUE_CHANNEL}, ${JSON.stringify(signal)})`;
 
 /** Announces a change to every node's screens once the caller's transaction commits. */
 export async function signalQueue(tx: Db, signal: QueueSignal): Promise<void> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WorkingCalendar, formatInstant, type HallHours } from '../calendar/index.js';
 import { local } from '../calendar/test-helpers.js';
-import { nextTicketOpening, ticketAvailability, withCutoff } from './opening.js';
+import { dayClosing, nextTicketOpening, ticketAvailability, withCutoff } from './opening.js';
 
 const ZONE = 'Asia/Shanghai';
 const calendar = new WorkingCalendar();
@@ -30,5 +30,15 @@ describe('when tickets can be taken', () => {
     const long = withCutoff(HOURS, 60);
     expect(ticketAvailability(calendar, [long], local('2025-09-30T16:10'), ZONE).open).toBe(false);
     expect(ticketAvailability(calendar, [HOURS], local('2025-09-30T16:10'), ZONE).open).toBe(true);
+  });
+});
+
+describe('when the hall closes for the day', () => {
+  it('is the latest session end among the hall and windows with their own hours, none on a closed day', () => {
+    const late: HallHours = { ...HOURS, workday: [['09:00', '12:00'], ['13:00', '18:30']] };
+    expect(at(dayClosing(calendar, [HOURS], '2025-09-30', ZONE))).toBe('2025-09-30T17:00:00+08:00');
+    expect(at(dayClosing(calendar, [HOURS, late], '2025-09-30', ZONE))).toBe('2025-09-30T18:30:00+08:00');
+    expect(at(dayClosing(calendar, [HOURS, SATURDAY], '2025-10-18', ZONE))).toBe('2025-10-18T12:00:00+08:00');
+    expect(dayClosing(calendar, [HOURS], '2025-10-01', ZONE)).toBeNull(); // National Day
   });
 });

@@ -56,3 +56,12 @@ export function ticketAvailability(
 export function withCutoff(hours: HallHours, cutoffMinutes: number | undefined): HallHours {
   return cutoffMinutes === undefined || cutoffMinutes === hours.ticketCutoffMinutes ? hours : { ...hours, ticketCutoffMinutes: cutoffMinutes };
 }
+
+/**
+ * When the hall closes on a local date: the latest end of any session under the given hours (the hall's
+ * and those of windows keeping their own), as an instant; null when none is open that day.
+ */
+export function dayClosing(calendar: WorkingCalendar, hoursList: readonly HallHours[], date: string, zone: string): number | null {
+  const ends = hoursList.flatMap((hours) => sessionsOn(calendar, hours, date).map(([, end]) => minuteOf(end)));
+  return ends.length === 0 ? null : fromLocal(date, Math.max(...ends), zone);
+}

@@ -8,6 +8,7 @@ import { actorOf } from '../auth/service.js';
 import { PUBLIC_ACTOR } from '../audit/audit.js';
 import { createCalendarService } from '../calendar/service.js';
 import { publicHallId } from '../org/hall-scope.js';
+import { ttlCache } from './cache.js';
 import { createDisplayHub, sseEvent, type Screen } from './display.js';
 import { createQueueService } from './service.js';
 import {
@@ -34,6 +35,12 @@ export function registerQueueRoutes(app: Api, ctx: AppContext): void {
   });
   // Open streams would keep the server from closing.
   app.addHook('preClose', async () => hub.close());
+  // Which hall a kiosk's `?hall=` names (or the root hall), kept briefly: every ticket request asks.
+  const kioskHalls = ttlCache<string>(60_000);
+  const kioskHall = (req: { query: unknown }) => {
+    const code = (req.query as { hall?: string } | undefined)?.hall ?? '';
+    return kioskHalls.get(code, () => publicHallId(ctx.db, req));
+  };
 
   app.post('/tickets', {
     config: { access: 'public' },
@@ -44,7 +51,7 @@ export function registerQueueRoutes(app: Api, ctx: AppContext): void {
       if (key && !key.success) throw validationFailed('Idempotency-Key 请求头格式不正确', { header: 'Idempotency-Key' });
       // Staff-issued tickets are for the staff member's own hall, and need a signed-in staff member.
       if (req.body.channel === 'staff' && !req.user) throw unauthenticated('工作人员代取号须先登录');
-      const hallId = req.user && req.body.channel === 'staff' ? req.user.hallId : await publicHallId(ctx.db, req);
+      const hallId = req.user && req.body.channel === 'staff' ? req.user.hallId : await kioskHall(req);
       const actor = req.user ? actorOf(req.user) : PUBLIC_ACTOR;
       const result = await queue.issue(actor, hallId, req.body, { idempotencyKey: key?.data });
       if (result.replayed) reply.header('idempotent-replayed', 'true');

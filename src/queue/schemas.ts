@@ -122,8 +122,19 @@ export const QueueSettings = z
     cutoffMinutes: z.record(z.string(), z.number().int().min(0).max(240)).default({}),
     /** Service time assumed for the estimate until a service has history. */
     defaultServiceMinutes: z.number().int().min(1).max(240).default(10),
+    /**
+     * Minutes after closing at which the day's unfinished tickets are ended (日终清号); until then a
+     * window may still serve the visitors left in line (延时服务).
+     */
+    sweepAfterMinutes: z.number().int().min(0).max(600).default(60),
   });
 export type QueueSettings = z.infer<typeof QueueSettings>;
+
+/** A hall's stored queue settings; a setting stored by an older version that no longer parses falls back to the defaults. */
+export function queueSettingsOf(stored: unknown): QueueSettings {
+  const parsed = QueueSettings.safeParse(stored ?? {});
+  return parsed.success ? parsed.data : QueueSettings.parse({});
+}
 
 export const DisplayCall = z.object({
   number: z.string(),
@@ -164,6 +175,8 @@ const Durations = z.object({
   tickets: z.number().int(),
   called: z.number().int(),
   served: z.number().int(),
+  /** Ended by the day's sweep without being served. */
+  unserved: z.number().int(),
   noShows: z.number().int(),
   transferred: z.number().int(),
   avgWaitMinutes: z.number().nullable(),

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, gte, inArray, isNull, isNotNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import type { AppContext } from '../server/context.js';
@@ -9,14 +9,17 @@ import { users } from '../auth/tables.js';
 import { enqueueNotice } from '../notify/outbox.js';
 import { departments, halls, services, windows } from '../org/tables.js';
 import { formatInstant, fromLocal, localDate, type HallHours, type WorkingCalendar } from '../calendar/index.js';
-import { ID_NUMBER_MESSAGES, idNumberProblem, maskIdNumber, normalizeIdNumber } from '../shared/identity.js';
-import { loadDisplayState, signalQueue, signalSql } from './display.js';
+import { ID_NUMBER_MESSAGES, idNumberProblem, normalizeIdNumber } from '../shared/identity.js';
+import { loadDisplayState, signalQueue } from './display.js';
 import { ticketAvailability, withCutoff } from './opening.js';
-import { callOrder, historyNeeded, PRIORITY_LABELS, type Priority } from './priority.js';
-import { QueueSettings, type DisplayCall, type QueueStats, type StaffTicket, type TicketInput } from './schemas.js';
+import { ttlCache } from './cache.js';
+import { createIssuing, replayOf, type IssueOptions, type IssuePlan, type Issued } from './issuing.js';
+import { sweepDue } from './sweep.js';
+import { callOrder, historyNeeded, PRIORITY_LABELS } from './priority.js';
+import { QueueSettings, queueSettingsOf, type DisplayCall, type QueueStats, type StaffTicket, type TicketInput } from './schemas.js';
 import { ACTION_LABELS, STATUS_LABELS, move, type TicketAction } from './states.js';
 import { computeStats, idleMinutes, summarize, type StatEvent } from './stats.js';
-import { ticketEvents, tickets, type TicketChannel, type TicketEventType, type TicketRow } from './tables.js';
+import { ticketEvents, tickets, type TicketEventType, type TicketRow } from './tables.js';
 import { aheadSql, outer, publicTicket, rankOf, staffTicket, type HallQueue } from './views.js';
 
 /** The hall's working calendar and opening hours (a window's own hours when it has them). */
@@ -25,35 +28,28 @@ export interface HallCalendars {
   hoursFor(hallId: string, windowId?: string): Promise<HallHours>;
 }
 
-export interface IssueOptions {
-  idempotencyKey?: string;
-  /** Set by an appointment's check-in; the public form cannot ask for these. */
-  channel?: TicketChannel;
-  priority?: Priority;
+/** A service as a ticket request needs it: its windows with their own hours, if any. */
+interface ServiceForTickets {
+  id: string;
+  code: string;
+  name: string;
+  prefix: string;
+  windows: { id: string; hours: HallHours | null }[];
 }
 
-export interface IssuePlan {
-  hall: HallQueue;
-  service: { id: string; code: string; name: string; prefix: string };
-  then: string[];
-  idNumber: string | null;
-  idHash: string | null;
-  now: Date;
-  today: string;
+/** What every ticket request of a hall reads: its services by code, and the hours of the hall and of windows keeping their own. */
+interface TicketContext {
+  services: Map<string, ServiceForTickets>;
+  hours: HallHours;
+  ownHours: HallHours[];
 }
-
-const isUniqueViolation = (err: unknown): boolean => {
-  for (let e = err, i = 0; e && typeof e === 'object' && i < 4; e = (e as { cause?: unknown }).cause, i++) {
-    if ((e as { code?: unknown }).code === '23505') return true;
-  }
-  return false;
-};
 
 const MANAGERS: readonly string[] = ['admin', 'manager'];
 
 /**
- * How long a node keeps a hall's queue settings. A change made on this node applies at once; other
- * nodes pick it up within this time. Every ticket request reads them, so this saves a query on each.
+ * How long a node keeps a hall's queue settings and its services and hours for tickets. A change of the
+ * settings made on this node applies at once; other changes reach a node within this time. Every ticket
+ * request reads them, so this saves its queries.
  */
 const HALL_CACHE_MS = 5_000;
 
@@ -61,7 +57,8 @@ const actorOfUser = (user: AuthUser): Actor => ({ id: user.id, name: user.displa
 
 export function createQueueService(ctx: AppContext, calendars: HallCalendars) {
   const { db, clock } = ctx;
-  const hallCache = new Map<string, { at: number; hall: Promise<HallQueue> }>();
+  const hallCache = ttlCache<HallQueue>(HALL_CACHE_MS);
+  const ticketContexts = ttlCache<TicketContext>(HALL_CACHE_MS);
 
   async function loadHall(tx: Db, hallId: string): Promise<HallQueue> {
     const [hall] = await tx
@@ -69,20 +66,34 @@ export function createQueueService(ctx: AppContext, calendars: HallCalendars) {
       .from(halls)
       .where(eq(halls.id, hallId));
     if (!hall) throw notFound('服务中心');
-    // A setting stored by an older version that no longer parses falls back to the defaults.
-    const parsed = QueueSettings.safeParse(hall.queue ?? {});
-    return { hallId, hallName: hall.name, zone: hall.zone, settings: parsed.success ? parsed.data : QueueSettings.parse({}) };
+    return { hallId, hallName: hall.name, zone: hall.zone, settings: queueSettingsOf(hall.queue) };
   }
 
   /** The hall's name, zone and queue settings; `tx` is used on a miss (PGlite allows no second handle in a transaction). */
-  function hallQueue(tx: Db, hallId: string): Promise<HallQueue> {
-    const now = Date.now(); // cache age is this process's wall time, not the hall's clock
-    const hit = hallCache.get(hallId);
-    if (hit && now - hit.at < HALL_CACHE_MS) return hit.hall;
-    const hall = loadHall(tx, hallId);
-    hallCache.set(hallId, { at: now, hall });
-    hall.catch(() => hallCache.delete(hallId));
-    return hall;
+  const hallQueue = (tx: Db, hallId: string): Promise<HallQueue> => hallCache.get(hallId, () => loadHall(tx, hallId));
+
+  /** The windows taking a service, with their own hours (null: the hall's). */
+  const windowsOfService = sql<{ id: string; hours: HallHours | null }[]>`(
+    select coalesce(jsonb_agg(jsonb_build_object('id', w.id, 'hours', w.hours)), '[]'::jsonb)
+    from window_services ws join windows w on w.id = ws.window_id where ws.service_id = ${outer(services.id)})`;
+
+  async function loadTicketContext(hallId: string): Promise<TicketContext> {
+    const rows = await db
+      .select({
+        id: services.id,
+        code: services.code,
+        name: services.name,
+        prefix: services.queuePrefix,
+        windows: windowsOfService,
+      })
+      .from(services)
+      .where(eq(services.hallId, hallId));
+    const own = await db.select({ hours: windows.hours }).from(windows).where(and(eq(windows.hallId, hallId), isNotNull(windows.hours)));
+    return {
+      services: new Map(rows.map((r) => [r.code, r])),
+      hours: await calendars.hoursFor(hallId),
+      ownHours: own.map((w) => w.hours!),
+    };
   }
 
   function dayOf(hall: HallQueue, now: Date) {
@@ -137,27 +148,15 @@ export function createQueueService(ctx: AppContext, calendars: HallCalendars) {
     });
   }
 
-  /** Whether a window taking the service is open for tickets now, else when one next is. */
-  async function availabilityOf(hall: HallQueue, service: { code: string; windows: { id: string; ownHours: boolean }[] }, now: Date) {
-    // The hall's hours once for every window without its own, rather than one lookup per window.
-    const sources: (string | undefined)[] = service.windows.filter((w) => w.ownHours).map((w) => w.id);
-    if (service.windows.some((w) => !w.ownHours)) sources.push(undefined);
-    const [calendar, ...hoursList] = await Promise.all([
-      calendars.calendarFor(hall.hallId),
-      ...sources.map((id) => calendars.hoursFor(hall.hallId, id)),
-    ]);
-    const cutoff = hall.settings.cutoffMinutes[service.code];
-    return ticketAvailability(
-      calendar as WorkingCalendar,
-      hoursList.map((h) => withCutoff(h as HallHours, cutoff)),
-      now.getTime(),
-      hall.zone,
-    );
+  /** Whether a window taking the service is open for tickets now under its hours, else when one next is. */
+  function availabilityOf(hall: HallQueue, serviceCode: string, calendar: WorkingCalendar, hoursList: HallHours[], now: Date) {
+    const cutoff = hall.settings.cutoffMinutes[serviceCode];
+    return ticketAvailability(calendar, hoursList.map((h) => withCutoff(h, cutoff)), now.getTime(), hall.zone);
   }
 
   /** Refuses with 409 HALL_CLOSED unless a window taking the service is open for tickets now. */
-  async function assertTicketsOpen(hall: HallQueue, service: { code: string; name: string; windows: { id: string; ownHours: boolean }[] }, now: Date) {
-    const availability = await availabilityOf(hall, service, now);
+  function assertTicketsOpen(hall: HallQueue, service: { code: string; name: string }, calendar: WorkingCalendar, hoursList: HallHours[], now: Date) {
+    const availability = availabilityOf(hall, service.code, calendar, hoursList, now);
     if (availability.open) return;
     const next = availability.nextOpening;
     const nextText = next === null ? null : formatInstant(next, hall.zone);
@@ -222,11 +221,22 @@ export function createQueueService(ctx: AppContext, calendars: HallCalendars) {
    */
   async function prepareIssue(hallId: string, input: TicketInput): Promise<IssuePlan> {
     const now = clock.now();
-    const hall = await hallQueue(db, hallId);
+    const [hall, context, calendar] = await Promise.all([
+      hallQueue(db, hallId),
+      ticketContexts.get(hallId, () => loadTicketContext(hallId)),
+      calendars.calendarFor(hallId),
+    ]);
     const { today } = dayOf(hall, now);
-    const service = await serviceByCode(db, hallId, input.serviceCode);
-    const then: string[] = [];
-    for (const code of input.thenServiceCodes ?? []) then.push((await serviceByCode(db, hallId, code)).id);
+    const known = (code: string) => {
+      const found = context.services.get(code);
+      if (!found) throw notFound(`事项“${code}”`, { serviceCode: code });
+      return found;
+    };
+    const service = known(input.serviceCode);
+    const then = (input.thenServiceCodes ?? []).map((code) => {
+      const { id, name } = known(code);
+      return { id, code, name };
+    });
     if (hall.settings.realName && (!input.name || !input.idNumber)) {
       throw validationFailed('本中心实行实名取号，请填写姓名和身份证号码', { realName: true });
     }
@@ -236,71 +246,12 @@ export function createQueueService(ctx: AppContext, calendars: HallCalendars) {
     if (service.windows.length === 0) {
       throw new DomainError(409, 'NO_WINDOW', `“${service.name}”暂无办理窗口，请咨询服务台`, { serviceCode: service.code });
     }
-    await assertTicketsOpen(hall, service, now);
+    assertTicketsOpen(hall, service, calendar, service.windows.map((w) => w.hours ?? context.hours), now);
     // Keyed by the hall so the same ID gives different hashes in different halls; only compared, never shown.
     const idHash = idNumber ? createHash('sha256').update(`${hallId}:${idNumber}`).digest('hex') : null;
-    const { windows: _windows, ...plain } = service;
-    return { hall, service: plain, then, idNumber, idHash, now, today };
-  }
-
-  /**
-   * Writes the ticket of a prepared plan in the caller's transaction and returns its id (an appointment's
-   * check-in uses this, then reads the ticket with `get` once committed).
-   */
-  async function issueIn(tx: Db, actor: Actor, plan: IssuePlan, input: TicketInput, options: IssueOptions = {}): Promise<string> {
-    const { hall, service, then, idNumber, idHash, now, today } = plan;
-    const hallId = hall.hallId;
-    if (idHash) {
-      const [held] = await tx
-        .select({ number: tickets.number })
-        .from(tickets)
-        .where(and(eq(tickets.hallId, hallId), eq(tickets.issuedServiceId, service.id), eq(tickets.localDate, today), eq(tickets.idHash, idHash)));
-      if (held) {
-        throw new DomainError(409, 'ALREADY_HAS_TICKET', `该证件今日已领取“${service.name}”的号码（${held.number}），同一事项每人每天限取一个号`, {
-          number: held.number,
-        });
-      }
-    }
-    const cap = hall.settings.dailyCaps[service.code];
-    if (cap !== undefined) {
-      const counted = await tx.execute(sql`
-        insert into queue_counters (hall_id, scope, local_date, value) values (${hallId}, ${`service:${service.id}`}, ${today}, 1)
-        on conflict (hall_id, scope, local_date) do update set value = queue_counters.value + 1 where queue_counters.value < ${cap}
-        returning value`);
-      if ((counted as unknown as { rows: unknown[] }).rows.length === 0) {
-        throw new DomainError(409, 'DAILY_CAP_REACHED', `今日“${service.name}”的号已取完（每日限 ${cap} 个），请改日再来或网上预约`, {
-          serviceCode: service.code,
-          cap,
-        });
-      }
-    }
-    // Everything else is written before the number is drawn: the counter row is locked from the draw to
-    // the commit, and every ticket of the prefix that day waits for that lock, so that span stays short.
-    const id = randomUUID();
-    const priority = options.priority ?? input.priority ?? 'normal';
-    const channel = options.channel ?? input.channel;
-    await recordAudit(tx, actor, { hallId, action: 'ticket.issued', entityType: 'ticket', entityId: id, after: { serviceCode: service.code, channel, priority } });
-    // One statement draws the number, writes the ticket and its first event, and tells the screens.
-    await tx.execute(sql`
-      with drawn as (
-        insert into queue_counters (hall_id, scope, local_date, value) values (${hallId}, ${`prefix:${service.prefix}`}, ${today}, 1)
-        on conflict (hall_id, scope, local_date) do update set value = queue_counters.value + 1
-        returning value
-      ), ticket as (
-        insert into tickets (id, hall_id, number, local_date, issued_service_id, service_id, next_service_ids, priority, channel,
-                             status, issued_at, queued_at, holder_name, id_hash, id_masked, phone, idempotency_key)
-        select ${id}::uuid, ${hallId}::uuid, ${service.prefix}::text || lpad(value::text, greatest(3, length(value::text)), '0'),
-               ${today}::date, ${service.id}::uuid, ${service.id}::uuid, ${`{${then.join(',')}}`}::uuid[], ${priority}::text,
-               ${channel}::text, 'waiting', ${now}::timestamptz, ${now}::timestamptz, ${input.name ?? null}::text, ${idHash}::text,
-               ${idNumber ? maskIdNumber(idNumber) : null}::text, ${input.phone ?? null}::text, ${options.idempotencyKey ?? null}::text
-        from drawn
-        returning id, number
-      ), signalled as (${signalSql({ hallId })})
-      insert into ticket_events (hall_id, ticket_id, type, at, service_id, priority, details)
-      select ${hallId}::uuid, ticket.id, 'issued', ${now}::timestamptz, ${service.id}::uuid, ${priority}::text,
-             jsonb_build_object('channel', ${channel}::text, 'number', ticket.number)
-      from ticket, signalled`);
-    return id;
+    const { id, code, name, prefix } = service;
+    const sweepAt = sweepDue(calendar, [context.hours, ...context.ownHours], today, hall.zone, hall.settings);
+    return { hall, service: { id, code, name, prefix }, then, idNumber, idHash, now, today, sweepAt };
   }
 
   /** May this user work at the window: its staff, a leader of its department, a manager. */
@@ -402,46 +353,34 @@ export function createQueueService(ctx: AppContext, calendars: HallCalendars) {
     return loadDisplayState(db, { hallId, hallName: hall.hallName, zone: hall.zone, now, ...dayOf(hall, now) });
   }
 
+  const issuing = createIssuing(db, (tx, hall, ids, today, now) => notifyNearFront(tx, hall, inArray(tickets.id, ids), today, now));
+
   return {
     prepareIssue,
-    issueIn,
 
     /**
-     * Takes a ticket. With an Idempotency-Key a retry (a kiosk that timed out) gets the ticket of the
-     * first try, so it never prints two numbers.
+     * Writes the ticket of a prepared plan in the caller's transaction and returns its id (an appointment's
+     * check-in uses this, then reads the ticket with `get` once committed).
      */
-    async issue(actor: Actor, hallId: string, input: TicketInput, options: IssueOptions = {}) {
-      const key = options.idempotencyKey;
-      const replay = async () => {
-        if (!key) return null;
-        const [row] = await db
-          .select({ id: tickets.id, number: tickets.number, code: services.code })
-          .from(tickets)
-          .innerJoin(services, eq(services.id, tickets.issuedServiceId))
-          .where(and(eq(tickets.hallId, hallId), eq(tickets.idempotencyKey, key)));
-        if (!row) return null;
-        if (row.code !== input.serviceCode) {
-          throw new DomainError(409, 'IDEMPOTENCY_KEY_REUSED', '该请求编号已用于另一事项的取号，请勿重复使用', { number: row.number });
-        }
-        return publicTicket(db, await hallQueue(db, hallId), row.id);
-      };
-      const earlier = await replay();
-      if (earlier) return { replayed: true, ticket: earlier };
-      const plan = await prepareIssue(hallId, input);
+    issueIn: (tx: Db, actor: Actor, plan: IssuePlan, input: TicketInput, options: IssueOptions = {}) =>
+      issuing.writeOne(tx, { actor, plan, input, options }),
+
+    /**
+     * Takes a ticket: checked here, then written with the other requests arriving at this node meanwhile
+     * (group commit, issuing.ts). With an Idempotency-Key a retry (a kiosk that timed out) gets the ticket
+     * of the first try, so it never prints two numbers, even after closing.
+     */
+    async issue(actor: Actor, hallId: string, input: TicketInput, options: IssueOptions = {}): Promise<Issued> {
+      let plan: IssuePlan;
       try {
-        const id = await db.transaction((tx) => issueIn(tx, actor, plan, input, options));
-        // Only the new ticket can have come near the front: nobody else moved.
-        if (input.phone) {
-          await db.transaction((tx) => notifyNearFront(tx, plan.hall, eq(tickets.id, id), plan.today, plan.now));
-        }
-        return { replayed: false, ticket: await publicTicket(db, plan.hall, id) };
+        plan = await prepareIssue(hallId, input);
       } catch (err) {
-        if (!isUniqueViolation(err)) throw err;
-        // The same key from a concurrent retry, or the same ID number twice at once.
-        const raced = await replay();
-        if (raced) return { replayed: true, ticket: raced };
-        throw new DomainError(409, 'ALREADY_HAS_TICKET', '该证件今日已领取此事项的号码，同一事项每人每天限取一个号');
+        const key = options.idempotencyKey;
+        const earlier = key && err instanceof DomainError ? await replayOf(db, await hallQueue(db, hallId), key, input.serviceCode) : null;
+        if (earlier) return earlier;
+        throw err;
       }
+      return issuing.submit({ actor, plan, input, options });
     },
 
     async get(id: string) {
@@ -729,9 +668,7 @@ export function createQueueService(ctx: AppContext, calendars: HallCalendars) {
           name: services.name,
           prefix: services.queuePrefix,
           departmentName: departments.name,
-          windows: sql<{ id: string; ownHours: boolean }[]>`(
-            select coalesce(jsonb_agg(jsonb_build_object('id', w.id, 'ownHours', w.hours is not null)), '[]'::jsonb)
-            from window_services ws join windows w on w.id = ws.window_id where ws.service_id = ${outer(services.id)})`,
+          windows: windowsOfService,
           waiting: sql<number>`(
             select count(*)::int from tickets t
             where t.service_id = ${outer(services.id)} and t.local_date = ${today} and t.status = 'waiting')`,
@@ -740,17 +677,16 @@ export function createQueueService(ctx: AppContext, calendars: HallCalendars) {
         .innerJoin(departments, eq(departments.id, services.departmentId))
         .where(and(eq(services.hallId, hallId), sql`exists (select 1 from window_services ws where ws.service_id = ${outer(services.id)})`))
         .orderBy(asc(departments.sortOrder), asc(departments.name), asc(services.code));
-      return Promise.all(
-        rows.map(async ({ windows: serviceWindows, ...row }) => {
-          const availability = await availabilityOf(hall, { code: row.code, windows: serviceWindows }, now);
+      const [calendar, hours] = await Promise.all([calendars.calendarFor(hallId), calendars.hoursFor(hallId)]);
+      return rows.map(({ windows: serviceWindows, ...row }) => {
+          const availability = availabilityOf(hall, row.code, calendar, serviceWindows.map((w) => w.hours ?? hours), now);
           return {
             ...row,
             waiting: Number(row.waiting),
             open: availability.open,
             nextOpening: availability.open || availability.nextOpening === null ? null : formatInstant(availability.nextOpening, hall.zone),
           };
-        }),
-      );
+        });
     },
 
     displayState,
@@ -794,6 +730,7 @@ export function createQueueService(ctx: AppContext, calendars: HallCalendars) {
           serviceId: ticketEvents.serviceId,
           windowId: ticketEvents.windowId,
           staffId: ticketEvents.staffId,
+          reason: sql<string | null>`${ticketEvents.details}->>'reason'`,
         })
         .from(ticketEvents)
         .where(and(eq(ticketEvents.hallId, hallId), gte(ticketEvents.at, start), lt(ticketEvents.at, end)))

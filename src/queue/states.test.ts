@@ -31,7 +31,12 @@ describe('ticket state machine', () => {
       expect(move('cancelled', action)).toBeNull();
     }
     expect(allowedActions('skipped')).toEqual(['restore']);
-    expect(allowedActions('called')).toEqual(['recall', 'start', 'complete', 'nextStep', 'skip', 'transfer']);
+    expect(allowedActions('called')).toEqual(['recall', 'start', 'complete', 'nextStep', 'skip', 'transfer', 'sweep']);
     for (const status of TICKET_STATUSES) for (const a of allowedActions(status)) expect(move(status, a)).not.toBeNull();
+  });
+
+  it("lets the day's sweep end whatever is still in line or at a window, and leave missed tickets as no-shows", () => {
+    for (const status of ['waiting', 'called', 'serving'] as const) expect(move(status, 'sweep')).toBe('cancelled');
+    for (const status of ['skipped', 'done', 'cancelled'] as const) expect(move(status, 'sweep')).toBeNull();
   });
 });

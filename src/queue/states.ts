@@ -4,7 +4,7 @@
 export const TICKET_STATUSES = ['waiting', 'called', 'serving', 'done', 'skipped', 'cancelled'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
-export const TICKET_ACTIONS = ['call', 'recall', 'start', 'complete', 'nextStep', 'skip', 'restore', 'transfer', 'cancel'] as const;
+export const TICKET_ACTIONS = ['call', 'recall', 'start', 'complete', 'nextStep', 'skip', 'restore', 'transfer', 'cancel', 'sweep'] as const;
 export type TicketAction = (typeof TICKET_ACTIONS)[number];
 
 /** action → (from → to). `nextStep` is completing one step of a one-window chain: the ticket queues again. */
@@ -20,6 +20,8 @@ const MOVES: Record<TicketAction, Partial<Record<TicketStatus, TicketStatus>>> =
   transfer: { called: 'waiting', serving: 'waiting' },
   // A visitor withdrawing, or a kiosk whose print failed, so no phantom number stays in the line.
   cancel: { waiting: 'cancelled' },
+  // The day's sweep (日终清号) at closing: nobody carries over into the next day's line.
+  sweep: { waiting: 'cancelled', called: 'cancelled', serving: 'cancelled' },
 };
 
 export const ACTION_LABELS: Record<TicketAction, string> = {
@@ -32,6 +34,7 @@ export const ACTION_LABELS: Record<TicketAction, string> = {
   restore: '恢复排队',
   transfer: '转移',
   cancel: '取消',
+  sweep: '日终清号',
 };
 
 export const STATUS_LABELS: Record<TicketStatus, string> = {

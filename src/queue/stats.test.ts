@@ -32,6 +32,7 @@ describe('queue statistics from the event log', () => {
       tickets: 2,
       called: 2,
       served: 2,
+      unserved: 0,
       noShows: 0,
       transferred: 0,
       avgWaitMinutes: (10 + 23) / 2,
@@ -97,5 +98,23 @@ describe('queue statistics from the event log', () => {
     );
     expect(summarize(stats.byWindow.get('w1')!)).toMatchObject({ transferred: 1, served: 0, avgServiceMinutes: 10 });
     expect(summarize(stats.byService.get('tax')!)).toMatchObject({ called: 1, served: 1, avgWaitMinutes: 5 });
+  });
+
+  it("counts tickets the day's sweep ended as unserved, at the window that had called them, and not as served", () => {
+    const stats = computeStats(
+      [
+        ev('a', 'issued', '16:00'),
+        ev('b', 'issued', '16:05'),
+        ev('c', 'issued', '16:06'),
+        ev('a', 'called', '16:40'),
+        ev('c', 'cancelled', '16:50', { windowId: null, staffId: null }), // the visitor withdrew
+        ev('a', 'cancelled', '18:00', { reason: 'day_closed' }),
+        ev('b', 'cancelled', '18:00', { windowId: null, staffId: null, reason: 'day_closed' }),
+      ],
+      ZONE,
+    );
+    expect(summarize(stats.totals)).toMatchObject({ tickets: 3, called: 1, served: 0, unserved: 2, noShows: 0, avgServiceMinutes: null });
+    expect(stats.byWindow.get('w1')).toMatchObject({ called: 1, unserved: 1 });
+    expect(stats.byService.get('svc')!.unserved).toBe(2);
   });
 });

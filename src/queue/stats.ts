@@ -2,10 +2,12 @@
 //
 // A visit is one call at a window: waiting = from entering the line (issued, transferred, restored) to
 // the call; walk = call to start; service = start (or the call, when staff did not press start) to
-// finished or transferred. A miss counts as a no-show unless the ticket was restored. Idle time of a
+// finished or transferred. A miss counts as a no-show unless the ticket was restored; a ticket the day's
+// sweep ended (a `cancelled` event with reason `day_closed`) counts as unserved. Idle time of a
 // staff member or a window = time from the end of a visit (or a resume) to the next call, within one
 // local day, leaving out pauses.
 import { toLocal } from '../calendar/index.js';
+import { DAY_CLOSED } from './sweep.js';
 import type { TicketEventType } from './tables.js';
 
 export interface StatEvent {
@@ -15,12 +17,15 @@ export interface StatEvent {
   serviceId: string | null;
   windowId: string | null;
   staffId: string | null;
+  /** Why a ticket was cancelled (`details.reason`), if recorded. */
+  reason?: string | null;
 }
 
 export interface Tally {
   tickets: number;
   called: number;
   served: number;
+  unserved: number;
   noShows: number;
   transferred: number;
   waitMs: number[];
@@ -37,7 +42,7 @@ export interface RawStats {
   byHour: Map<number, Tally>;
 }
 
-const emptyTally = (): Tally => ({ tickets: 0, called: 0, served: 0, noShows: 0, transferred: 0, waitMs: [], walkMs: [], serviceMs: [], idleMs: 0 });
+const emptyTally = (): Tally => ({ tickets: 0, called: 0, served: 0, unserved: 0, noShows: 0, transferred: 0, waitMs: [], walkMs: [], serviceMs: [], idleMs: 0 });
 
 function tallyOf<K>(map: Map<K, Tally>, key: K): Tally {
   let t = map.get(key);
@@ -169,6 +174,17 @@ export function computeStats(events: readonly StatEvent[], zone: string): RawSta
         }
         state.queuedAt = e.at;
         break;
+      case 'cancelled':
+        if (e.reason === DAY_CLOSED) {
+          const v = state.visit;
+          for (const t of talliesFor(e.serviceId, v?.windowId ?? null, v?.staffId ?? null, v?.calledAt ?? e.at)) t.unserved++;
+          if (v) {
+            staffIdle.free(v.staffId, e.at, day);
+            windowIdle.free(v.windowId, e.at, day);
+          }
+        }
+        state.visit = null;
+        break;
       default:
         break;
     }
@@ -180,6 +196,7 @@ export interface Summary {
   tickets: number;
   called: number;
   served: number;
+  unserved: number;
   noShows: number;
   transferred: number;
   avgWaitMinutes: number | null;
@@ -197,6 +214,7 @@ export function summarize(t: Tally): Summary {
     tickets: t.tickets,
     called: t.called,
     served: t.served,
+    unserved: t.unserved,
     noShows: t.noShows,
     transferred: t.transferred,
     avgWaitMinutes: avg(t.waitMs),

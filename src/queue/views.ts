@@ -17,8 +17,8 @@ export interface HallQueue {
   settings: QueueSettings;
 }
 
-/** Recent visits a service's estimate learns from. */
-const ESTIMATE_SAMPLE = 20;
+/** Recent visits a service's estimate learns from (also in `queue_issue_batch`, migration 0012). */
+export const ESTIMATE_SAMPLE = 20;
 
 /**
  * A column written with its table, for correlated subqueries: Drizzle leaves columns unqualified when a
@@ -46,9 +46,23 @@ export const aheadSql = (order: readonly string[]) => {
     + (select count(*)::int from tickets a where ${sameLine} and a.priority = ${outer(tickets.priority)} and a.seq < ${outer(tickets.seq)}))`;
 };
 
-interface Step {
+export interface Step {
   code: string;
   name: string;
+}
+
+/** What the public view of a ticket is made from: a stored ticket's view, or a ticket just written. */
+export interface TicketView {
+  ticket: Pick<TicketRow, 'id' | 'number' | 'status' | 'priority' | 'issuedAt' | 'calledAt' | 'holderName' | 'skippedAt'>;
+  serviceCode: string;
+  serviceName: string;
+  windowName: string | null;
+  windowNumber: number | null;
+  done: Step[];
+  next: Step[];
+  ahead: number;
+  samples: number[] | null;
+  openWindows: number;
 }
 
 async function loadView(tx: Db, hall: HallQueue, id: string) {
@@ -83,7 +97,7 @@ async function loadView(tx: Db, hall: HallQueue, id: string) {
   return row;
 }
 
-function toPublic(hall: HallQueue, view: Awaited<ReturnType<typeof loadView>>): PublicTicket {
+export function toPublic(hall: HallQueue, view: TicketView): PublicTicket {
   const t = view.ticket;
   const ahead = Number(view.ahead);
   const at = (d: Date | null) => (d ? formatInstant(d.getTime(), hall.zone) : null);

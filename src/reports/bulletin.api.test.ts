@@ -201,6 +201,21 @@ describe('the monthly bulletin', () => {
     expect(long.statusCode).toBe(400);
     expect((await t.api('staff', { method: 'GET', url: `/reports/monthly?month=${MONTH}` })).statusCode).toBe(403);
     expect(await t.counts()).toEqual(before);
+
+    // Satisfaction comes from day counts a trigger keeps: equal to the ratings themselves, and a review
+    // excluded on appeal (or restored) moves the panel at once, not the next night.
+    const direct = await one<{ n: number; good: number }>(
+      `SELECT count(*)::int AS n, (count(*) FILTER (WHERE grade IN ('very_satisfied', 'satisfied')))::int AS good FROM ratings WHERE NOT excluded AND coalesce(served_at, rated_at) >= $1 AND coalesce(served_at, rated_at) < $2`,
+      [START, END],
+    );
+    expect(direct.n).toBeGreaterThan(50);
+    expect(dash.satisfaction).toMatchObject({ ratings: direct.n, total: Math.round((direct.good / direct.n) * 10_000) / 10_000 });
+    const satisfaction = async () => (await t.api('manager', { method: 'GET', url: '/reports/dashboard?from=2025-09-01&to=2025-09-30' })).json().satisfaction;
+    const { id } = await one<{ id: string }>(`SELECT id FROM ratings WHERE grade = 'very_satisfied' ORDER BY id LIMIT 1`);
+    await t.database.query(`UPDATE ratings SET excluded = true WHERE id = $1`, [id]);
+    expect(await satisfaction()).toMatchObject({ ratings: direct.n - 1, total: Math.round(((direct.good - 1) / (direct.n - 1)) * 10_000) / 10_000 });
+    await t.database.query(`UPDATE ratings SET excluded = false WHERE id = $1`, [id]);
+    expect((await satisfaction()).ratings).toBe(direct.n);
   });
 
   it('builds each closed day once at night, and the roll-up equals the live figures', async () => {

@@ -16,6 +16,23 @@ export const TOP_WINDOWS = 5;
 
 export type Bulletin = Awaited<ReturnType<ReturnType<typeof createBulletinService>['monthly']>>;
 
+interface WindowRow { windowName: string; departmentName: string; accepted: number; consultations: number }
+interface DepartmentRow { departmentName: string; accepted: number }
+
+/** The lists the bulletin derives from its window and department rows: one rule for a hall and a subtree. */
+export function rankings<W extends WindowRow>(windowRows: readonly W[], departments: readonly DepartmentRow[]) {
+  // Ties keep the rows' own order (windows by number), so the list is the same every time it is read.
+  const byVolume = [...windowRows].sort((a, x) => x.accepted - a.accepted);
+  const maxConsult = Math.max(0, ...windowRows.map((w) => w.consultations));
+  return {
+    topWindows: byVolume.slice(0, TOP_WINDOWS).filter((w) => w.accepted > 0).map((w) => ({ windowName: w.windowName, departmentName: w.departmentName, cases: w.accepted })),
+    topDepartments: [...departments].sort((a, x) => x.accepted - a.accepted).slice(0, TOP_WINDOWS).filter((d) => d.accepted > 0).map((d) => ({ departmentName: d.departmentName, cases: d.accepted })),
+    mostConsulted: maxConsult > 0 ? windowRows.filter((w) => w.consultations === maxConsult).map((w) => ({ windowName: w.windowName, consultations: w.consultations })) : [],
+    consultations: windowRows.reduce((a, w) => a + w.consultations, 0),
+    windowsWithoutCases: windowRows.filter((w) => w.accepted === 0).map((w) => ({ windowName: w.windowName, departmentName: w.departmentName })),
+  };
+}
+
 export function createBulletinService(ctx: AppContext, deps: { staff: StaffService; extended: ExtendedService; assessment: AssessmentService }) {
   const { db, clock } = ctx;
   const { staff, extended, assessment } = deps;
@@ -56,15 +73,12 @@ export function createBulletinService(ctx: AppContext, deps: { staff: StaffServi
         const c = figures.byWindow.get(w.id);
         return { windowId: w.id, windowName: w.name, departmentName: deptName(w.departmentId), accepted: c?.accepted ?? 0, finished: c?.finished ?? 0, consultations: consultations.get(w.id) ?? 0 };
       });
-      // Ties keep the windows' own order (by number), so the list is the same every time it is read.
-      const byVolume = [...windowRows].sort((a, x) => x.accepted - a.accepted);
       const departments = h.departments
         .map((d) => {
           const c = figures.byDepartment.get(d.id);
           return { departmentId: d.id, departmentName: d.name, accepted: c?.accepted ?? 0, finished: c?.finished ?? 0, onTimeRate: c ? onTimeRate(c) : null };
         })
         .filter((d) => d.accepted > 0 || d.finished > 0 || h.windows.some((w) => w.departmentId === d.departmentId));
-      const maxConsult = Math.max(0, ...windowRows.map((w) => w.consultations));
       const entries = (kind: (typeof register)[number]['kind']) => register.filter((r) => r.kind === kind);
       const infoReports = entries('info_report');
       const reportingUnits = [...new Set(infoReports.map((r) => r.windowName ?? r.departmentName).filter((x): x is string => Boolean(x)))];
@@ -92,13 +106,11 @@ export function createBulletinService(ctx: AppContext, deps: { staff: StaffServi
         onTimeRate: onTimeRate(figures.totals),
         satisfaction: indicators.totals.satisfaction,
         ratings: indicators.totals.counted,
-        topWindows: byVolume.slice(0, TOP_WINDOWS).filter((w) => w.accepted > 0).map((w) => ({ windowName: w.windowName, departmentName: w.departmentName, cases: w.accepted })),
-        topDepartments: [...departments].sort((a, x) => x.accepted - a.accepted).slice(0, TOP_WINDOWS).filter((d) => d.accepted > 0).map((d) => ({ departmentName: d.departmentName, cases: d.accepted })),
+        // What the two rates are made of, so a subtree's rates come from its halls' sums (rollup.ts).
+        basis: { withDeadline: figures.totals.withDeadline, onTime: figures.totals.onTime, satisfied: indicators.totals.satisfied },
         windows: windowRows,
         departments,
-        mostConsulted: maxConsult > 0 ? windowRows.filter((w) => w.consultations === maxConsult).map((w) => ({ windowName: w.windowName, consultations: w.consultations })) : [],
-        consultations: windowRows.reduce((a, w) => a + w.consultations, 0),
-        windowsWithoutCases: windowRows.filter((w) => w.accepted === 0).map((w) => ({ windowName: w.windowName, departmentName: w.departmentName })),
+        ...rankings(windowRows, departments),
         infoReports: { entries: infoReports, units: reportingUnits },
         leaderVisits: entries('leader_visit'),
         mediaReports: entries('media_report'),

@@ -1,32 +1,40 @@
 // Dashboard figures for a date range: cases and the queue from the daily roll-ups (src/reports/rollups.ts),
-// ratings and the open cases' lights read live (ratings can still be excluded on appeal; lights move).
-import { sql } from 'drizzle-orm';
+// ratings from their day counts, which a trigger keeps in step with late ratings and exclusions on appeal,
+// and the open cases' lights read live (lights move).
+import { and, gte, inArray, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { isGoodGrade, type Grade } from '../feedback/schemas.js';
+import { isGoodGrade } from '../feedback/schemas.js';
 import { datesBetween, type HallContext } from '../staff/hall.js';
 import { addRow, emptyCounts, onTimeRate, type CaseCounts } from './case-figures.js';
 import { caseDays, queueHours } from './rollups.js';
+import { reportRatingDays } from './tables.js';
 
 const rowsOf = <T>(result: unknown): T[] => ((result as { rows?: T[] }).rows ?? (result as T[]));
 const ratio = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 10_000) / 10_000);
 const round1 = (n: number | null) => (n === null ? null : Math.round(n * 10) / 10);
 
-export async function dashboard(db: Db, h: HallContext, range: { from: string; to: string; start: Date; end: Date; now: Date }) {
-  const hallId = h.hallId;
+/**
+ * The dashboard of one hall, or of a subtree (`halls`, its root first): each hall's day roll-ups joined,
+ * the live counts read over all of them, so the figures are the sums of the halls' own.
+ */
+export async function dashboard(db: Db, halls: readonly HallContext[], range: { from: string; to: string; start: Date; end: Date; now: Date }) {
+  const hallIds = halls.map((h) => h.hallId);
+  // Departments are per hall; a subtree's panels name each with its hall.
+  const departments = halls.flatMap((h) => h.departments.map((d) => ({ id: d.id, name: halls.length > 1 ? `${h.name}·${d.name}` : d.name })));
   const [cases, queue, ratings, lights] = await Promise.all([
-    caseDays(db, h, range.from, range.to, range.now),
-    queueHours(db, h, range.from, range.to, range.now),
-    db.execute(sql`
-      select department_id, grade, count(*)::int as n
-      from ratings where hall_id = ${hallId} and not excluded
-        and coalesce(served_at, rated_at) >= ${range.start.toISOString()} and coalesce(served_at, rated_at) < ${range.end.toISOString()}
-      group by 1, 2`),
+    Promise.all(halls.map((h) => caseDays(db, h, range.from, range.to, range.now))).then((rows) => rows.flat()),
+    Promise.all(halls.map((h) => queueHours(db, h, range.from, range.to, range.now))).then((rows) => rows.flat()),
+    db
+      .select({ department_id: reportRatingDays.departmentId, grade: reportRatingDays.grade, n: sql<number>`sum(${reportRatingDays.n})::int` })
+      .from(reportRatingDays)
+      .where(and(inArray(reportRatingDays.hallId, hallIds), gte(reportRatingDays.localDate, range.from), lte(reportRatingDays.localDate, range.to)))
+      .groupBy(reportRatingDays.departmentId, reportRatingDays.grade),
     db.execute(sql`
       select department_id, light, count(*)::int as n
-      from cases where hall_id = ${hallId} and finished_at is null and light in ('red', 'yellow', 'reminder')
+      from cases where hall_id in (${sql.join(hallIds.map((id) => sql`${id}::uuid`), sql`, `)}) and finished_at is null and light in ('red', 'yellow', 'reminder')
       group by 1, 2`),
   ]);
-  const deptName = (id: string | null) => h.departments.find((d) => d.id === id)?.name ?? '未归属部门';
+  const deptName = (id: string | null) => departments.find((d) => d.id === id)?.name ?? '未归属部门';
   const days = datesBetween(range.from, range.to);
 
   const perDay = new Map<string, number>();
@@ -41,7 +49,7 @@ export async function dashboard(db: Db, h: HallContext, range: { from: string; t
   }
 
   const grades = new Map<string | null, { good: number; all: number }>();
-  for (const r of rowsOf<{ department_id: string | null; grade: Grade; n: number }>(ratings)) {
+  for (const r of ratings) {
     const s = grades.get(r.department_id) ?? { good: 0, all: 0 };
     s.all += Number(r.n);
     if (isGoodGrade(r.grade)) s.good += Number(r.n);
@@ -69,10 +77,10 @@ export async function dashboard(db: Db, h: HallContext, range: { from: string; t
   return {
     from: range.from,
     to: range.to,
-    departments: h.departments.map((d) => d.name),
+    departments: departments.map((d) => d.name),
     casesPerDay: {
       days,
-      series: h.departments
+      series: departments
         .map((d) => ({ department: d.name, data: days.map((day) => perDay.get(`${d.id}|${day}`) ?? 0) }))
         .filter((s) => s.data.some((n) => n > 0)),
     },
@@ -98,7 +106,7 @@ export async function dashboard(db: Db, h: HallContext, range: { from: string; t
       const [dow, hour] = k.split('|').map(Number) as [number, number];
       return [dow, hour, n] as [number, number, number];
     }),
-    lights: h.departments
+    lights: departments
       .map((d) => {
         const of = (light: string) => lightRows.filter((r) => r.department_id === d.id && r.light === light).reduce((a, r) => a + Number(r.n), 0);
         return { department: d.name, red: of('red'), yellow: of('yellow'), reminder: of('reminder') };

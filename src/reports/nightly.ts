@@ -1,7 +1,7 @@
 // The nightly job: once a day is over, build its roll-ups and scan it for extended services, so the
 // bulletin and the dashboard read built days plus today. Reads still build any day that is missing, so a
 // night the server was down costs the next reader that day's build, nothing else.
-import { and, eq, isNull, like } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import type { AppContext } from '../server/context.js';
 import { fromLocal, localDate } from '../calendar/index.js';
@@ -22,9 +22,9 @@ export async function ensureNightly(db: Db, hallId: string, zone: string, now: D
   const [pending] = await db
     .select({ id: timers.id })
     .from(timers)
-    .where(and(eq(timers.kind, REPORTS_NIGHTLY), like(timers.key, `${hallId}:%`), isNull(timers.firedAt)))
+    .where(and(eq(timers.kind, REPORTS_NIGHTLY), eq(timers.hallId, hallId), isNull(timers.firedAt)))
     .limit(1);
-  if (!pending) await scheduleTimer(db, { hallId, kind: REPORTS_NIGHTLY, key: `${hallId}:a`, dueAt: tomorrowRun(now, zone) });
+  if (!pending) await scheduleTimer(db, { hallId, kind: REPORTS_NIGHTLY, key: hallId, dueAt: tomorrowRun(now, zone) });
 }
 
 export function reportsTimerHandlers(ctx: AppContext): Record<string, TimerHandler> {
@@ -36,9 +36,8 @@ export function reportsTimerHandlers(ctx: AppContext): Record<string, TimerHandl
       const yesterday = shiftDate(localDate(now.getTime(), h.zone), -1);
       await rebuildDay(tx, h, yesterday, now);
       await extended.scanDay(h, yesterday, tx);
-      // The runner marks the fired row after this handler returns, so the next run goes under the other key.
-      const key = `${timer.hallId}:${timer.key.endsWith(':a') ? 'b' : 'a'}`;
-      await scheduleTimer(tx, { hallId: timer.hallId, kind: REPORTS_NIGHTLY, key, dueAt: tomorrowRun(now, h.zone) });
+      // Moves this very timer to tomorrow night; the runner keeps a timer its handler moved.
+      await scheduleTimer(tx, { hallId: timer.hallId, kind: REPORTS_NIGHTLY, key: timer.hallId, dueAt: tomorrowRun(now, h.zone) });
     },
   };
 }

@@ -64,5 +64,45 @@ describe('staff and report pages', () => {
     await manager.goto('/staff/staff/attendance');
     await manager.getByText('王小曼').first().waitFor();
     expect(h.pageErrors).toEqual([]);
+  }, 180_000);
+
+  it('lets the office enter manual points with a reason on the assessment sheet, and lists them', async () => {
+    const page = await h.newPage();
+    await h.loginAs(page, 'manager');
+    await page.goto('/staff/staff/assessment');
+    await page.getByRole('tab', { name: '人工评分' }).click();
+    await page.locator('.el-select', { has: page.getByRole('combobox', { name: '考核对象' }) }).click();
+    await page.locator('.el-select-dropdown__item:visible').first().click();
+    await page.locator('.el-select', { has: page.getByRole('combobox', { name: '评分项目' }) }).click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '业务水平' }).click();
+    const save = page.getByRole('button', { name: '保存评分' });
+    expect(await save.isDisabled()).toBe(true);
+    await page.getByRole('spinbutton', { name: '得分' }).fill('7');
+    await page.getByRole('textbox', { name: '理由' }).fill('业务抽查发现两处差错');
+    await save.click();
+    await page.getByText('评分已保存').waitFor();
+    const row = page.locator('.el-table__row', { hasText: '业务抽查发现两处差错' });
+    await row.waitFor();
+    expect(await row.innerText()).toContain('业务水平');
+    expect(await row.innerText()).toContain('7');
+    await h.screenshot(page, `${SHOTS}/staff-assessment-points.png`);
+    expect(h.pageErrors).toEqual([]);
+  }, 120_000);
+
+  it('shows the hall network as a tree and adds a township centre under the county', async () => {
+    const page = await h.newPage();
+    await h.loginAs(page, 'manager');
+    await page.goto('/staff/org/network');
+    const county = page.locator('.el-tree-node__content', { hasText: '随县政务服务中心' });
+    await county.getByRole('button', { name: '新建下级' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('名称').fill('万和镇为民服务中心');
+    await dialog.getByLabel('中心编码').fill('WANHE');
+    await dialog.getByRole('button', { name: '保存' }).click();
+    const township = page.locator('.el-tree-node__content', { hasText: '万和镇为民服务中心' });
+    await township.waitFor();
+    expect(await township.innerText()).toContain('乡镇街道');
+    await h.screenshot(page, `${SHOTS}/org-network.png`);
+    expect(h.pageErrors).toEqual([]);
   });
 });

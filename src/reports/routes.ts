@@ -7,6 +7,7 @@ import { Month } from '../staff/schemas.js';
 import { BulletinTextsInput, DashboardQuery, MonthlyQuery, YearQuery } from './schemas.js';
 import type { AppContext } from '../server/context.js';
 import { createReportsService } from './service.js';
+import { hallScope } from '../org/network.js';
 
 const READERS = ['manager', 'leader', 'supervisor'] as const;
 
@@ -16,9 +17,9 @@ export function registerReportsRoutes(app: Api, ctx: AppContext): void {
     config: { access: READERS },
     schema: { tags: ['reports'], summary: '月度通报（JSON；format=pdf 为 A4 PDF，format=xlsx 为 Excel）', querystring: MonthlyQuery },
     handler: async (req, reply) => {
-      const hallId = currentUser(req).hallId;
-      if (req.query.format === 'json') return reports.monthly(hallId, req.query.month);
-      const file = await reports.monthlyFile(hallId, req.query.month, req.query.format);
+      const hallIds = await hallScope(ctx.db, currentUser(req), READERS, { hall: req.query.hall, subtree: req.query.subtree === '1' });
+      if (req.query.format === 'json') return reports.monthly(hallIds, req.query.month);
+      const file = await reports.monthlyFile(hallIds, req.query.month, req.query.format);
       return reply.type(file.mimeType).header('content-disposition', contentDisposition(file.filename, false)).send(file.data);
     },
   });
@@ -35,12 +36,12 @@ export function registerReportsRoutes(app: Api, ctx: AppContext): void {
   app.get('/reports/yearly', {
     config: { access: READERS },
     schema: { tags: ['reports'], summary: '年度汇总：办件、按时办结率、满意度、延时服务', querystring: YearQuery },
-    handler: async (req) => reports.yearly(currentUser(req).hallId, req.query.year),
+    handler: async (req) => reports.yearly((await hallScope(ctx.db, currentUser(req), READERS, { hall: req.query.hall }))[0]!, req.query.year),
   });
 
   app.get('/reports/dashboard', {
     config: { access: READERS },
     schema: { tags: ['reports'], summary: '数据看板：每日办件、按时办结率、满意度、等候与办理时长、来访热力图、红黄灯', querystring: DashboardQuery },
-    handler: async (req) => reports.dashboard(currentUser(req).hallId, req.query.from, req.query.to),
+    handler: async (req) => reports.dashboard(await hallScope(ctx.db, currentUser(req), READERS, { hall: req.query.hall, subtree: req.query.subtree === '1' }), req.query.from, req.query.to),
   });
 }

@@ -2,7 +2,10 @@
 import { z } from 'zod';
 import { Month } from '../staff/schemas.js';
 
-export const MonthlyQuery = z.object({ month: Month, format: z.enum(['json', 'pdf', 'xlsx']).default('json') });
+/** Which hall a report is for: `hall=CODE` (default the reader's own), `subtree=1` adds up its whole subtree. */
+const HallChoice = { hall: z.string().regex(/^[A-Za-z0-9]{2,16}$/, '中心编码为 2-16 位字母或数字').optional() };
+const Subtree = { subtree: z.enum(['0', '1']).default('0') };
+export const MonthlyQuery = z.object({ month: Month, format: z.enum(['json', 'pdf', 'xlsx']).default('json'), ...HallChoice, ...Subtree });
 
 export const BulletinTextsInput = z.object({
   issueNo: z.string().trim().max(20).default(''),
@@ -12,7 +15,7 @@ export const BulletinTextsInput = z.object({
 });
 export type BulletinTextsInput = z.infer<typeof BulletinTextsInput>;
 
-export const YearQuery = z.object({ year: z.coerce.number().int().min(2000, '年份无效').max(2100, '年份无效') });
+export const YearQuery = z.object({ year: z.coerce.number().int().min(2000, '年份无效').max(2100, '年份无效'), ...HallChoice });
 
 const DateText = z
   .string()
@@ -21,4 +24,4 @@ const DateText = z
     const d = new Date(`${s}T00:00:00Z`);
     return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
   }, '日期不存在');
-export const DashboardQuery = z.object({ from: DateText, to: DateText });
+export const DashboardQuery = z.object({ from: DateText, to: DateText, ...HallChoice, ...Subtree });

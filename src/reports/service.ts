@@ -15,6 +15,7 @@ import { ensureNightly } from './nightly.js';
 import { bulletinPdf } from './pdf.js';
 import { bulletinSections } from './text.js';
 import { bulletinXlsx } from './xlsx.js';
+import { mergeBulletins } from './rollup.js';
 import { bulletinTexts } from './tables.js';
 
 /** The longest range the dashboard answers for. */
@@ -26,20 +27,25 @@ export function createReportsService(ctx: AppContext) {
   const extended = createExtendedService(ctx);
   const assessment = createAssessmentService(ctx, staff, extended);
   const bulletins = createBulletinService(ctx, { staff, extended, assessment });
+  async function bulletinOf(hallIds: readonly string[], month: string) {
+    const parts = await Promise.all(hallIds.map((id) => bulletins.monthly(id, month)));
+    return parts.length === 1 ? parts[0]! : mergeBulletins(parts[0]!, parts);
+  }
 
   return {
     staff,
     extended,
     assessment,
 
-    async monthly(hallId: string, month: string) {
-      const b = await bulletins.monthly(hallId, month);
-      await ensureNightly(db, hallId, (await staff.hallOf(hallId)).zone, clock.now());
+    /** The bulletin of a hall, or of a subtree (`hallIds` from hallScope, its root first). */
+    async monthly(hallIds: readonly string[], month: string) {
+      const b = await bulletinOf(hallIds, month);
+      for (const hallId of hallIds) await ensureNightly(db, hallId, (await staff.hallOf(hallId)).zone, clock.now());
       return { ...b, sections: bulletinSections(b) };
     },
 
-    async monthlyFile(hallId: string, month: string, format: 'pdf' | 'xlsx') {
-      const b = await bulletins.monthly(hallId, month);
+    async monthlyFile(hallIds: readonly string[], month: string, format: 'pdf' | 'xlsx') {
+      const b = await bulletinOf(hallIds, month);
       const name = `${b.hallName}${b.year}年${b.monthNumber}月窗口工作情况通报`;
       return format === 'pdf'
         ? { data: await bulletinPdf(b), mimeType: 'application/pdf', filename: `${name}.pdf` }
@@ -93,12 +99,14 @@ export function createReportsService(ctx: AppContext) {
       };
     },
 
-    async dashboard(hallId: string, from: string, to: string) {
+    /** The dashboard of a hall, or of a subtree (`hallIds` from hallScope, its root first). */
+    async dashboard(hallIds: readonly string[], from: string, to: string) {
       if (to < from) throw validationFailed('结束日期不能早于开始日期', { from, to });
       const span = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
       if (span > MAX_DASHBOARD_DAYS) throw validationFailed(`一次最多查询 ${MAX_DASHBOARD_DAYS} 天`, { from, to });
-      const h = await staff.hallOf(hallId);
-      return dashboard(db, h, { from, to, start: new Date(fromLocal(from, 0, h.zone)), end: new Date(fromLocal(to, 1440, h.zone)), now: clock.now() });
+      const halls = await Promise.all(hallIds.map((id) => staff.hallOf(id)));
+      const zone = halls[0]!.zone;
+      return dashboard(db, halls, { from, to, start: new Date(fromLocal(from, 0, zone)), end: new Date(fromLocal(to, 1440, zone)), now: clock.now() });
     },
   };
 }

@@ -1,4 +1,5 @@
 import { date, doublePrecision, integer, pgTable, primaryKey, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { Grade } from '../feedback/schemas.js';
 
 /** What a person writes into a month's bulletin; the figures around it are computed when it is read. */
 export const bulletinTexts = pgTable(
@@ -51,4 +52,13 @@ export const reportQueueDays = pgTable('report_queue_days', {
   served: integer('served').notNull(),
   serviceS: doublePrecision('service_s').notNull(),
   consultations: integer('consultations').notNull(),
+});
+
+/** Ratings not excluded by local date, department and grade, kept by a trigger on `ratings` (migration 0015). */
+export const reportRatingDays = pgTable('report_rating_days', {
+  hallId: uuid('hall_id').notNull(),
+  localDate: date('local_date', { mode: 'string' }).notNull(),
+  departmentId: uuid('department_id'),
+  grade: text('grade').$type<Grade>().notNull(),
+  n: integer('n').notNull(),
 });

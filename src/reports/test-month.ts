@@ -72,15 +72,15 @@ export async function generateMonth(db: Db, hallId: string, hall: GeneratedHall,
     from generate_series(1, ${count}) g`);
   await db.execute(sql`
     insert into tickets (id, hall_id, number, local_date, issued_service_id, service_id, priority, channel, status, window_id, staff_id, issued_at, queued_at, called_at, started_at, finished_at)
-    select md5('t' || ${tag} || g)::uuid, ${hallId}, 'R' || g, ((received_at - interval '15 minutes') at time zone ${zone})::date,
+    select md5('t' || ${tag} || ${hallId} || g)::uuid, ${hallId}, 'R' || g, ((received_at - interval '15 minutes') at time zone ${zone})::date,
       (${svc}::uuid[])[wi], (${svc}::uuid[])[wi], 'normal', 'kiosk', 'done', (${win}::uuid[])[wi], (${staff}::uuid[])[wi],
       received_at - interval '15 minutes', received_at - interval '15 minutes', received_at - interval '2 minutes', received_at - interval '1 minute', received_at + interval '20 minutes'
     from (${base}) b`);
   await db.execute(sql`
     insert into cases (id, hall_id, case_number, service_id, service_name, department_id, window_id, ticket_id, handler_id, kind, accepted_kind, status,
       applicant_type, applicant_name, applicant_id_number, applicant_phone, limit_days, received_at, accepted_at, deadline_at, finished_at, light)
-    select md5('c' || ${tag} || g)::uuid, ${hallId}, 'GEN-' || ${tag} || '-' || g, (${svc}::uuid[])[wi], '生成事项', (${dept}::uuid[])[wi], (${win}::uuid[])[wi],
-      md5('t' || ${tag} || g)::uuid, (${staff}::uuid[])[wi],
+    select md5('c' || ${tag} || ${hallId} || g)::uuid, ${hallId}, 'GEN-' || ${tag} || '-' || left(${hallId}::text, 8) || '-' || g, (${svc}::uuid[])[wi], '生成事项', (${dept}::uuid[])[wi], (${win}::uuid[])[wi],
+      md5('t' || ${tag} || ${hallId} || g)::uuid, (${staff}::uuid[])[wi],
       case when status = 'returned' then 'returned' else akind end, akind, status,
       'person', '张三', '110101199003070011', '13800000000', case when akind = 'immediate' then 0 else 3 end,
       received_at,
@@ -97,7 +97,7 @@ export async function generateMonth(db: Db, hallId: string, hall: GeneratedHall,
   for (const [type, offset] of [['issued', '-15'], ['called', '-2'], ['started', '-1'], ['finished', '20']] as const) {
     await db.execute(sql`
       insert into ticket_events (hall_id, ticket_id, type, at, service_id, window_id, staff_id, priority)
-      select ${hallId}, md5('t' || ${tag} || g)::uuid, ${type}, received_at + make_interval(mins => ${sql.raw(offset)}), (${svc}::uuid[])[wi],
+      select ${hallId}, md5('t' || ${tag} || ${hallId} || g)::uuid, ${type}, received_at + make_interval(mins => ${sql.raw(offset)}), (${svc}::uuid[])[wi],
         ${type === 'issued' ? sql`null` : sql`(${win}::uuid[])[wi]`}, ${type === 'issued' ? sql`null` : sql`(${staff}::uuid[])[wi]`}, 'normal'
       from (${base}) b`);
   }
@@ -108,13 +108,13 @@ export async function generateMonth(db: Db, hallId: string, hall: GeneratedHall,
       from generate_series(1, ${consults}) g`);
     await db.execute(sql`
       insert into tickets (id, hall_id, number, local_date, issued_service_id, service_id, priority, channel, status, window_id, staff_id, issued_at, queued_at, called_at, finished_at)
-      select md5('q' || ${tag} || g)::uuid, ${hallId}, 'Q' || g, (at at time zone ${zone})::date, (${svc}::uuid[])[wi], (${svc}::uuid[])[wi], 'normal', 'kiosk', 'done',
+      select md5('q' || ${tag} || ${hallId} || g)::uuid, ${hallId}, 'Q' || g, (at at time zone ${zone})::date, (${svc}::uuid[])[wi], (${svc}::uuid[])[wi], 'normal', 'kiosk', 'done',
         (${win}::uuid[])[wi], (${staff}::uuid[])[wi], at, at, at + interval '5 minutes', at + interval '12 minutes'
       from (${consultBase}) b`);
     for (const [type, offset] of [['issued', 0], ['called', 5], ['finished', 12]] as const) {
       await db.execute(sql`
         insert into ticket_events (hall_id, ticket_id, type, at, service_id, window_id, staff_id, priority)
-        select ${hallId}, md5('q' || ${tag} || g)::uuid, ${type}, at + make_interval(mins => ${sql.raw(String(offset))}), (${svc}::uuid[])[wi],
+        select ${hallId}, md5('q' || ${tag} || ${hallId} || g)::uuid, ${type}, at + make_interval(mins => ${sql.raw(String(offset))}), (${svc}::uuid[])[wi],
           ${type === 'issued' ? sql`null` : sql`(${win}::uuid[])[wi]`}, ${type === 'issued' ? sql`null` : sql`(${staff}::uuid[])[wi]`}, 'normal'
         from (${consultBase}) b`);
     }

@@ -18,12 +18,19 @@ import { createFeedback, registerFeedbackOpen311, registerFeedbackRoutes } from 
 import { registerNotifyRoutes } from '../notify/routes.js';
 import { createOrgService } from '../org/service.js';
 import { registerOrgRoutes } from '../org/routes.js';
+import { registerNetworkRoutes } from '../org/network-routes.js';
 import { registerQueueRoutes } from '../queue/routes.js';
 import { registerReportsRoutes } from '../reports/routes.js';
 import { registerStaffRoutes } from '../staff/routes.js';
 import { registerAppointmentRoutes } from '../appointments/routes.js';
+import { registerOnlineRoutes } from '../online/routes.js';
 import type { AppContext } from './context.js';
-import { registerErrorHandler } from './errors.js';
+import { frameworkError, registerErrorHandler } from './errors.js';
+import { registerHealth } from './health.js';
+import { LOG_SERIALIZERS } from './logging.js';
+import { registerMetrics } from './metrics.js';
+import { registerSecurity } from './security.js';
+import { timerHandlers } from './timer-handlers.js';
 
 export interface BuildOptions {
   logger?: boolean | object;
@@ -36,13 +43,20 @@ export const LOG_REDACT = [
   '*.password',
   '*.idNumber',
   '*.phone',
+  '*.*.idNumber',
+  '*.*.phone',
 ];
 
 export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger === undefined ? false : options.logger === true ? { redact: LOG_REDACT } : options.logger,
+    logger: options.logger === undefined ? false : options.logger === true ? { redact: LOG_REDACT, serializers: LOG_SERIALIZERS } : options.logger,
+    // JSON bodies are small; the few upload routes (catalogue import, attachments) set their own limit.
     bodyLimit: 1_048_576,
-    trustProxy: true,
+    trustProxy: ctx.config.trustProxy,
+    // Slow or endless request bodies must not hold connections (SSE answers are not affected).
+    requestTimeout: 30_000,
+    routerOptions: { maxParamLength: 200 },
+    frameworkErrors: frameworkError,
     // Request ids in logs let one visitor's trouble be followed across lines.
     genReqId: () => crypto.randomUUID(),
   });
@@ -50,6 +64,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   app.setSerializerCompiler(serializerCompiler);
   const serveWeb = Boolean(ctx.config.webRoot && existsSync(ctx.config.webRoot));
   registerErrorHandler(app, { spaFallback: serveWeb });
+  await registerSecurity(app, ctx.config.rateLimits);
+  registerMetrics(app, ctx.database, ctx.config.metricsToken);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -63,14 +79,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   const auth = createAuthService(ctx);
   registerAccessGuard(app, auth);
 
-  app.get('/health', async (_req, reply) => {
-    try {
-      await ctx.database.query('SELECT 1');
-      return { status: 'ok' };
-    } catch {
-      return reply.code(503).send({ status: 'unavailable' });
-    }
-  });
+  registerHealth(app, ctx, Object.keys(timerHandlers(ctx)));
 
   const feedback = createFeedback(ctx);
   await app.register(
@@ -78,6 +87,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       const typed = api.withTypeProvider<ZodTypeProvider>();
       registerAuthRoutes(typed, auth);
       registerOrgRoutes(typed, createOrgService(ctx), createUserService(ctx), ctx.db);
+      registerNetworkRoutes(typed, ctx);
       registerAuditRoutes(typed, ctx.db);
       registerCalendarRoutes(typed, ctx.db, createCalendarService(ctx));
       registerCatalogRoutes(typed, createCatalogService(ctx), ctx.db);
@@ -88,6 +98,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       registerStaffRoutes(typed, ctx);
       registerReportsRoutes(typed, ctx);
       registerAppointmentRoutes(typed, ctx);
+      registerOnlineRoutes(typed, ctx);
     },
     { prefix: API_PREFIX },
   );

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 
 /**
@@ -93,3 +93,12 @@ export function registerErrorHandler(app: FastifyInstance, options: { spaFallbac
 
 export const routeNotFound = (request: { method: string; url: string }): ErrorBody =>
   body('NOT_FOUND', `接口不存在：${request.method} ${request.url.split('?')[0]}`);
+
+/**
+ * Errors Fastify raises before any route runs (a malformed path, an over-long path parameter) never reach
+ * the error handler: they get the same fixed body here.
+ */
+export function frameworkError(err: FastifyError, _request: unknown, reply: FastifyReply): void {
+  const tooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  void reply.code(tooLong ? 414 : 400).send(body('VALIDATION_FAILED', tooLong ? '请求地址中的参数过长' : '请求地址格式不正确'));
+}

@@ -4,11 +4,14 @@ import type { FastifyInstance } from 'fastify';
 import { openDatabase, type Database } from '../db/client.js';
 import { migrate } from '../db/migrate.js';
 import { seedDemoHall } from '../demo/seed.js';
+import { backupScheduleFromEnv, createNightlyBackup } from '../ops/nightly.js';
 import { DEMO_PASSWORD } from '../demo/hall.js';
 import { buildApp, LOG_REDACT } from './app.js';
+import { LOG_SERIALIZERS } from './logging.js';
 import { ensureAdmin, isEmpty } from './bootstrap.js';
 import { systemClock } from './clock.js';
-import { defaultConfig, type AppContext } from './context.js';
+import { defaultConfig, type AppConfig, type AppContext } from './context.js';
+import { rateLimitsFromEnv } from './rate-limits.js';
 import { timerHandlers } from './timer-handlers.js';
 import { startWorkers } from './workers.js';
 
@@ -21,6 +24,21 @@ export interface ServeOptions {
 }
 
 export const WEB_ROOT = join(packageRoot(), 'dist', 'web');
+
+/** The production settings from the environment (docs/operations.md lists every variable). */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const trust = env.ONEWINDOW_TRUST_PROXY;
+  const lag = Number(env.ONEWINDOW_MAX_TIMER_LAG_SECONDS ?? defaultConfig.maxTimerLagSeconds);
+  if (!Number.isFinite(lag) || lag <= 0) throw new Error(`ONEWINDOW_MAX_TIMER_LAG_SECONDS 应为正数：${env.ONEWINDOW_MAX_TIMER_LAG_SECONDS}`);
+  return {
+    ...defaultConfig,
+    webRoot: WEB_ROOT,
+    rateLimits: rateLimitsFromEnv(env),
+    trustProxy: trust === undefined || trust === '' ? defaultConfig.trustProxy : trust === 'true' ? true : trust === 'false' ? false : trust,
+    maxTimerLagSeconds: lag,
+    metricsToken: env.ONEWINDOW_METRICS_TOKEN || undefined,
+  };
+}
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -35,7 +53,7 @@ export async function startServer(options: ServeOptions, log: (line: string) => 
   );
   try {
     await migrate(database);
-    const ctx: AppContext = { database, db: database.db, clock: systemClock, config: { ...defaultConfig, webRoot: WEB_ROOT } };
+    const ctx: AppContext = { database, db: database.db, clock: systemClock, config: configFromEnv() };
     if (options.demo && (await isEmpty(database.db))) {
       const { accounts } = await seedDemoHall(database.db);
       log(`已创建演示大厅“随县政务服务中心”。演示账号（密码均为 ${DEMO_PASSWORD}）：`);
@@ -43,9 +61,12 @@ export async function startServer(options: ServeOptions, log: (line: string) => 
     }
     const adminPassword = await ensureAdmin(database.db);
     if (adminPassword) log(`已创建管理员 admin，初始密码（只显示这一次）：${adminPassword}`);
-    const app = await buildApp(ctx, { logger: { level: process.env.LOG_LEVEL ?? 'info', redact: LOG_REDACT } });
+    const app = await buildApp(ctx, { logger: { level: process.env.LOG_LEVEL ?? 'info', redact: LOG_REDACT, serializers: LOG_SERIALIZERS } });
     await app.listen({ port: options.port, host: options.host });
-    const workers = startWorkers(ctx, timerHandlers(ctx), { log: app.log });
+    const schedule = backupScheduleFromEnv();
+    const backup = schedule && createNightlyBackup(database, systemClock, schedule, options.databaseUrl);
+    await backup?.ensureScheduled();
+    const workers = startWorkers(ctx, timerHandlers(ctx), { log: app.log, backup });
     const url = `http://${options.host === '0.0.0.0' ? 'localhost' : options.host}:${options.port}`;
     return {
       app,

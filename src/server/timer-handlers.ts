@@ -1,6 +1,8 @@
 import { appointmentTimerHandlers } from '../appointments/service.js';
 import { caseTimerHandlers } from '../cases/service.js';
 import { feedbackTimerHandlers } from '../feedback/index.js';
+import { queueTimerHandlers } from '../queue/sweep.js';
+import { onlineTimerHandlers } from '../online/service.js';
 import type { TimerHandler } from '../jobs/timers.js';
 import { reportsTimerHandlers } from '../reports/nightly.js';
 import { staffTimerHandlers } from '../staff/gaps.js';
@@ -12,7 +14,9 @@ export function timerHandlers(ctx: AppContext): Record<string, TimerHandler> {
     ...appointmentTimerHandlers(ctx),
     ...caseTimerHandlers(ctx),
     ...feedbackTimerHandlers,
+    ...queueTimerHandlers(ctx),
     ...staffTimerHandlers(ctx),
     ...reportsTimerHandlers(ctx),
+    ...onlineTimerHandlers(ctx),
   };
 }

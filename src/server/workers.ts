@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { createTimerRunner, type TimerHandler } from '../jobs/timers.js';
 import { createNoticeSender, recordingAdapter, type NoticeAdapter } from '../notify/sender.js';
+import type { NightlyBackup } from '../ops/nightly.js';
 import type { AppContext } from './context.js';
 
 /**
@@ -10,7 +11,7 @@ import type { AppContext } from './context.js';
 export function startWorkers(
   ctx: AppContext,
   handlers: Record<string, TimerHandler>,
-  options: { intervalMs?: number; adapter?: NoticeAdapter; log?: FastifyBaseLogger } = {},
+  options: { intervalMs?: number; adapter?: NoticeAdapter; log?: FastifyBaseLogger; backup?: NightlyBackup } = {},
 ) {
   const timers = createTimerRunner(ctx, handlers);
   const sender = createNoticeSender(ctx, options.adapter ?? recordingAdapter);
@@ -20,6 +21,8 @@ export function startWorkers(
       try {
         await timers.runDue();
         await sender.sendPending();
+        const file = await options.backup?.runIfDue();
+        if (file) options.log?.info({ file }, 'nightly backup taken');
       } catch (err) {
         options.log?.error({ err }, 'background work failed; retried at the next tick');
       } finally {

@@ -34,8 +34,8 @@ export function createGapService(ctx: AppContext) {
   const { db, clock } = ctx;
   const calendars = createCalendarService(ctx);
 
-  /** The timer runs under two alternating keys: a handler cannot move its own row, which is marked fired after it. */
-  async function scheduleNext(tx: Db, h: HallContext, now: Date, firedKey?: string) {
+  /** One check timer per hall: the handler moves its own row to the next check (the runner keeps it). */
+  async function scheduleNext(tx: Db, h: HallContext, now: Date) {
     const posts = await tx.select({ windowId: windowBackups.windowId }).from(windowBackups).where(eq(windowBackups.hallId, h.hallId));
     if (posts.length === 0) return;
     const openNow = posts.some(({ windowId }) => daySessions(h, today(h, now), windowId).some((s) => s.from <= now.getTime() && now.getTime() < s.to));
@@ -45,8 +45,7 @@ export function createGapService(ctx: AppContext) {
       due = openings.length ? Math.min(...openings) + h.settings.abGraceMinutes * MINUTE : null;
     }
     if (due === null) return;
-    const key = `${h.hallId}:${firedKey?.endsWith(':a') ? 'b' : 'a'}`;
-    await scheduleTimer(tx, { hallId: h.hallId, kind: AB_CHECK_TIMER, key, dueAt: new Date(due) });
+    await scheduleTimer(tx, { hallId: h.hallId, kind: AB_CHECK_TIMER, key: h.hallId, dueAt: new Date(due) });
   }
 
   const service = {
@@ -198,7 +197,7 @@ export function createGapService(ctx: AppContext) {
         const h = await loadHall(tx, timer.hallId, (id) => calendarIn(tx, id));
         const now = clock.now();
         await service.checkHall(tx, h, now);
-        await scheduleNext(tx, h, now, timer.key);
+        await scheduleNext(tx, h, now);
       };
     },
 

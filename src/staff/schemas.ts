@@ -185,7 +185,8 @@ export const PointsInput = z.object({
   subjectId: Id,
   itemKey: z.string().max(40),
   points: z.number().min(0, '分数不能为负').max(100),
-  note: z.string().trim().max(500).default(''),
+  // The office answers for a manual score: the reason is shown beside it on the sheet.
+  note: z.string().trim().min(1, '请填写打分理由').max(500),
 });
 
 export const AwardInput = z.object({

@@ -136,8 +136,9 @@ export function createStaffService(ctx: AppContext) {
     },
 
     async setSettings(actor: Actor, hallId: string, settings: StaffSettings) {
+      // Read before the transaction: on PGlite's one connection a read outside `tx` would wait for it forever.
+      const before = (await hallOf(hallId)).settings;
       return db.transaction(async (tx) => {
-        const before = (await hallOf(hallId)).settings;
         await tx.update(halls).set({ settings: sql`jsonb_set(${halls.settings}, '{staff}', ${JSON.stringify(settings)}::jsonb)` }).where(eq(halls.id, hallId));
         await recordAudit(tx, actor, { hallId, action: 'staff.settings_set', entityType: 'hall', entityId: hallId, before, after: settings });
         return settings;

@@ -132,6 +132,8 @@ describe('AB backup', () => {
     expect(gaps).toHaveLength(1);
     expect(gaps[0]!.openedAt.toISOString()).toBe('2025-09-30T01:00:00.000Z');
     expect(gaps[0]!.closedAt).toBeNull();
+    // One check timer for the hall, moved on by each check: a hundred checks, still one row, still due.
+    expect(await t.database.query(`SELECT count(*)::int AS n, (count(*) FILTER (WHERE fired_at IS NULL))::int AS pending FROM timers WHERE kind = 'staff.ab_check'`)).toEqual([{ n: 1, pending: 1 }]);
 
     // The B signs in at the window: the gap closes at once, and no further alert comes.
     const signIn = await as(b.token, 'POST', '/staff/attendance/sign-in', { windowId: t.hall.windowId });
@@ -195,5 +197,38 @@ describe('registers and settings', () => {
     expect(defaults).toMatchObject({ disciplineBase: 100, latePenalty: 1, missedSignPenalty: 2, offPostPenalty: 3, offPostMinutes: 15, halfDayAbsentPenalty: 5, extendedServiceMinutes: 30 });
     expect(defaults.assessment.blocks).toHaveLength(3);
     expect(defaults.assessment.blocks.flatMap((b: { items: unknown[] }) => b.items)).toHaveLength(14);
+  });
+});
+
+describe('manual points on the assessment sheet', () => {
+  it('takes the office’s points for a manual item with a reason, scores the window with them and audits it', async () => {
+    const sheetOf = async () => (await t.api('manager', { method: 'GET', url: '/staff/assessment?month=2025-09' })).json();
+    const before = (await sheetOf()).windows.find((w: { id: string }) => w.id === t.hall.windowId).score.total;
+    const res = await t.api('manager', { method: 'PUT', url: '/staff/assessment/2025-09/points', payload: { subjectType: 'window', subjectId: t.hall.windowId, itemKey: 'skill', points: 6, note: '业务抽查两处差错' } });
+    expect(res.statusCode).toBe(200);
+    const after = await sheetOf();
+    // 业务水平 is worth 10 and counts in full until the office scores it: 4 points fewer now.
+    expect(after.windows.find((w: { id: string }) => w.id === t.hall.windowId).score.total).toBeCloseTo(before - 4, 2);
+    expect(after.points).toEqual([{ subjectType: 'window', subjectId: t.hall.windowId, itemKey: 'skill', points: 6, note: '业务抽查两处差错' }]);
+    const audit = await t.ctx.database.query<{ action: string; entity_id: string }>(`select action, entity_id from audit_events where action = 'assessment.points_set'`);
+    expect(audit).toEqual([{ action: 'assessment.points_set', entity_id: t.hall.windowId }]);
+  });
+
+  it('refuses points without a reason, above the item’s maximum or on an item scored from data, changing nothing', async () => {
+    await t.tokenFor('manager');
+    await t.tokenFor('staff');
+    const before = await t.counts();
+    for (const payload of [
+      { subjectType: 'window', subjectId: t.hall.windowId, itemKey: 'skill', points: 6, note: '  ' },
+      { subjectType: 'window', subjectId: t.hall.windowId, itemKey: 'skill', points: 11, note: '超出满分' },
+      { subjectType: 'window', subjectId: t.hall.windowId, itemKey: 'attendance', points: 5, note: '考勤由系统计分' },
+    ]) {
+      const res = await t.api('manager', { method: 'PUT', url: '/staff/assessment/2025-09/points', payload });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.code).toBe('VALIDATION_FAILED');
+    }
+    const staffTry = await t.api('staff', { method: 'PUT', url: '/staff/assessment/2025-09/points', payload: { subjectType: 'window', subjectId: t.hall.windowId, itemKey: 'skill', points: 0, note: '自评' } });
+    expect(staffTry.statusCode).toBe(403);
+    expect(await t.counts()).toEqual(before);
   });
 });

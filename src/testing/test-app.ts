@@ -6,7 +6,7 @@ import type { Database } from '../db/client.js';
 import { departments, halls, services, windows, windowServices } from '../org/tables.js';
 import { buildApp } from '../server/app.js';
 import { fixedClock, type Clock } from '../server/clock.js';
-import { defaultConfig, type AppContext } from '../server/context.js';
+import { defaultConfig, type AppConfig, type AppContext } from '../server/context.js';
 import { resetDatabase, rowCounts, testDatabase } from './test-db.js';
 
 export const TEST_PASSWORD = 'Passw0rd!';
@@ -36,13 +36,14 @@ export interface TestApp {
 
 /**
  * A fresh app on the worker's shared database, emptied and given a small neutral hall: one department,
- * one window taking one service, and one user per role. The clock is fixed and can be moved.
+ * one window taking one service, and one user per role. The clock is fixed and can be moved. No rate
+ * limits unless `config.rateLimits` sets them, so suites can send as many requests as they need.
  */
-export async function createTestApp(options: { now?: string; clock?: Clock } = {}): Promise<TestApp> {
+export async function createTestApp(options: { now?: string; clock?: Clock; config?: Partial<AppConfig> } = {}): Promise<TestApp> {
   const database = await testDatabase();
   await resetDatabase(database);
   const clock = fixedClock(options.now ?? '2025-09-30T09:00:00+08:00');
-  const ctx: AppContext = { database, db: database.db, clock: options.clock ?? clock, config: { ...defaultConfig } };
+  const ctx: AppContext = { database, db: database.db, clock: options.clock ?? clock, config: { ...defaultConfig, ...options.config } };
   const hall = await seedFixture(ctx);
   const app = await buildApp(ctx);
   await app.ready();

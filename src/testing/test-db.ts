@@ -6,6 +6,13 @@ import { rowCounts as countAll } from '../db/counts.js';
 // One database per test worker, migrated once and emptied between tests: a fresh PGlite takes seconds
 // to start, so starting one per test would dominate the run.
 let shared: Promise<Database> | undefined;
+let sharedUrl: string | undefined;
+
+/** The PostgreSQL lane's database URL (for pg_dump and second app nodes); undefined on PGlite. */
+export async function testDatabaseUrl(): Promise<string | undefined> {
+  await testDatabase();
+  return sharedUrl;
+}
 
 export function testDatabase(): Promise<Database> {
   shared ??= open();
@@ -27,7 +34,8 @@ async function open(): Promise<Database> {
     await admin.end();
     const target = new URL(url);
     target.pathname = `/${name}`;
-    database = await openDatabase({ databaseUrl: target.toString() });
+    sharedUrl = target.toString();
+    database = await openDatabase({ databaseUrl: sharedUrl });
   } else {
     database = await openDatabase({});
   }

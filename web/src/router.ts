@@ -14,9 +14,10 @@ import portal from './pages/portal/routes';
 import staff from './pages/staff/routes';
 import reports from './pages/reports/routes';
 import appointments from './pages/appointments/routes';
+import online from './pages/online/routes';
 
 /** Every capability's pages. Add yours here; the order is the order of the staff sidebar. */
-const CAPABILITIES: Capability[] = [home, queue, staff, reports, cases, feedback, catalog, org, calendar, audit, auth, portal, appointments];
+const CAPABILITIES: Capability[] = [home, queue, staff, reports, cases, feedback, catalog, org, calendar, audit, auth, portal, appointments, online];
 
 export const router = createRouter({
   history: createWebHistory(),

@@ -1,9 +1,15 @@
-import { Calendar } from '@element-plus/icons-vue';
+import { Calendar, Van } from '@element-plus/icons-vue';
 import type { Capability } from '@/capability';
 
 export default {
   staff: [
     { path: 'appointments', name: 'appointments-load', component: () => import('./LoadPage.vue'), meta: { title: 'appointments.load.title', roles: ['manager'], menu: { icon: Calendar } } },
+    {
+      path: 'home-visits',
+      name: 'appointments-home-visits',
+      component: () => import('./HomeVisitsPage.vue'),
+      meta: { title: 'appointments.homeVisits.title', roles: ['manager', 'leader', 'staff'], menu: { icon: Van } },
+    },
   ],
   portal: [
     { path: 'appointments/mine', name: 'portal-my-appointments', component: () => import('./MyBookingsPage.vue'), meta: { title: 'appointments.mine.title' } },

@@ -18,6 +18,16 @@ const zh = {
     none: '未计时',
   },
   page: { title: '办件详情' },
+  settings: {
+    title: '办件设置',
+    intro: '红黄灯提醒时间、上报件报送时限和个人信息保存年限。新的红黄灯设置从各办件下一次办理或亮灯变化时起适用。',
+    yellowBeforeMinutes: '黄灯：办结期限前（工作分钟）',
+    reminderBeforeYellowMinutes: '提醒灯：黄灯前（工作分钟）',
+    forwardLimitDays: '上报件报送时限（工作日）',
+    retentionYears: '个人信息保存年限（年）',
+    retentionHint: '已办结且受理满该年限的办件，每晚 2 时起匿名化：申请人姓名、证件号码、电话、代办人和送达地址将被清除，不可恢复。',
+    invalid: '设置有误，请检查',
+  },
   progress: {
     title: '办件进度查询',
     intro: '输入受理通知书上的受理编号；再输入申请人证件号码后四位，可查看办理详情。',
@@ -137,6 +147,16 @@ const en: typeof zh = {
     none: 'No clock',
   },
   page: { title: 'Case' },
+  settings: {
+    title: 'Case settings',
+    intro: 'Light warnings, the forwarding time of escalated cases and how long personal data is kept. New light settings apply to each case from its next move or light change.',
+    yellowBeforeMinutes: 'Yellow: before the deadline (working minutes)',
+    reminderBeforeYellowMinutes: 'Reminder: before yellow (working minutes)',
+    forwardLimitDays: 'Forwarding time of escalated cases (working days)',
+    retentionYears: 'Keep personal data for (years)',
+    invalid: 'Please check the settings',
+    retentionHint: 'Finished cases received longer ago are anonymised nightly from 02:00: the applicant\'s name, ID number, phone, agent and delivery address are erased for good.',
+  },
   progress: {
     title: 'Case progress',
     intro: 'Enter the case number on your notice; add the last four characters of the applicant\'s ID number for the details.',

@@ -1,4 +1,4 @@
-import { DataBoard, Document, Finished, Monitor } from '@element-plus/icons-vue';
+import { DataBoard, Document, Finished, Monitor, Setting } from '@element-plus/icons-vue';
 import type { Capability, MenuGroup } from '@/capability';
 import './messages';
 
@@ -10,6 +10,7 @@ export default {
     { path: 'cases', name: 'case-list', component: () => import('./CaseListPage.vue'), meta: { title: 'cases.list.title', roles: ['staff', 'leader', 'manager', 'supervisor'], menu: { icon: Document, group: CASES } } },
     { path: 'cases/board', name: 'case-board', component: () => import('./BoardPage.vue'), props: { scope: 'department' }, meta: { title: 'cases.board.title', roles: ['leader', 'manager', 'supervisor'], menu: { icon: DataBoard, group: CASES } } },
     { path: 'cases/supervision', name: 'case-supervision', component: () => import('./BoardPage.vue'), props: { scope: 'hall' }, meta: { title: 'cases.board.hallTitle', roles: ['manager', 'supervisor'], menu: { icon: Finished, group: CASES } } },
+    { path: 'cases/settings', name: 'case-settings', component: () => import('./SettingsPage.vue'), meta: { title: 'cases.settings.title', roles: ['manager'], menu: { icon: Setting, group: CASES } } },
     { path: 'cases/:caseNumber', name: 'case-page', component: () => import('./CasePage.vue'), props: true, meta: { title: 'cases.page.title', roles: ['staff', 'leader', 'manager', 'supervisor'] } },
   ],
   portal: [{ path: 'cases', name: 'portal-cases', component: () => import('./ProgressPage.vue'), meta: { title: 'cases.progress.title' } }],

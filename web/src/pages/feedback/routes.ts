@@ -22,6 +22,7 @@ export default {
     // The rating page of the QR codes and SMS links (/portal/rate?ticket=… | case=… | token=… | service=…);
     // the portal home's entry links here by name.
     { path: 'rate', alias: 'rating', name: 'portal-rating', component: () => import('./RatePage.vue'), meta: { title: 'portal.entries.rating.title' } },
+    { path: 'appeal', name: 'portal-appeal', component: () => import('./AppealFormPage.vue'), meta: { title: 'feedback.publicAppeal.title' } },
   ],
   standalone: [
     {

@@ -1,4 +1,4 @@
-import { Monitor } from '@element-plus/icons-vue';
+import { DataAnalysis, Monitor, Setting } from '@element-plus/icons-vue';
 import type { Capability } from '@/capability';
 
 export default {
@@ -9,6 +9,9 @@ export default {
       component: () => import('./WindowConsolePage.vue'),
       meta: { title: 'queue.myWindow', roles: ['staff', 'leader', 'manager'], menu: { icon: Monitor } },
     },
+    // The API lets leaders and supervisors read both; only the manager's menu offers them.
+    { path: 'queue/settings', name: 'queue-settings', component: () => import('./SettingsPage.vue'), meta: { title: 'queueManager.settings.title', roles: ['manager'], menu: { icon: Setting } } },
+    { path: 'queue/stats', name: 'queue-stats', component: () => import('./StatsPage.vue'), meta: { title: 'queueManager.stats.title', roles: ['manager'], menu: { icon: DataAnalysis } } },
   ],
   portal: [
     { path: 'ticket', name: 'portal-ticket', component: () => import('./PortalTakePage.vue'), meta: { title: 'queue.portal.title' } },
