@@ -211,7 +211,10 @@ describe('the monthly bulletin', () => {
     expect(direct.n).toBeGreaterThan(50);
     expect(dash.satisfaction).toMatchObject({ ratings: direct.n, total: Math.round((direct.good / direct.n) * 10_000) / 10_000 });
     const satisfaction = async () => (await t.api('manager', { method: 'GET', url: '/reports/dashboard?from=2025-09-01&to=2025-09-30' })).json().satisfaction;
-    const { id } = await one<{ id: string }>(`SELECT id FROM ratings WHERE grade = 'very_satisfied' ORDER BY id LIMIT 1`);
+    const { id } = await one<{ id: string }>(
+      `SELECT id FROM ratings WHERE grade = 'very_satisfied' AND NOT excluded AND coalesce(served_at, rated_at) >= $1 AND coalesce(served_at, rated_at) < $2 ORDER BY id LIMIT 1`,
+      [START, END],
+    );
     await t.database.query(`UPDATE ratings SET excluded = true WHERE id = $1`, [id]);
     expect(await satisfaction()).toMatchObject({ ratings: direct.n - 1, total: Math.round(((direct.good - 1) / (direct.n - 1)) * 10_000) / 10_000 });
     await t.database.query(`UPDATE ratings SET excluded = false WHERE id = $1`, [id]);

@@ -26,6 +26,8 @@ export interface BrowserHarness {
   /** Where the server listens, e.g. http://127.0.0.1:40123 (no trailing slash). */
   url: string;
   app: FastifyInstance;
+  /** The server's database, for reading what no page shows (the SMS outbox). */
+  database: Database;
   /** Uncaught exceptions thrown in any page: a test can require none. */
   pageErrors: string[];
   /** A fresh page with its own storage (no login, no saved language or elder mode). */
@@ -74,6 +76,7 @@ function harness(url: string, app: FastifyInstance, database: Database, browser:
   return {
     url,
     app,
+    database,
     pageErrors,
     async newPage(viewport = DESKTOP) {
       const phone = viewport.width < 600;
