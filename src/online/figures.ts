@@ -14,11 +14,18 @@ export interface OnlineFigures {
   cases: number;
   onlineCases: number;
   onlineCaseShare: number | null;
-  /** Trips to the hall per case; at most 1 is the 最多跑一次 promise. */
+  /** Trips to the hall for those cases, and per case; at most 1 is the 最多跑一次 promise. */
+  visits: number;
   averageVisits: number | null;
 }
 
 const share = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 10_000) / 10_000);
+const perCase = (visits: number, cases: number) => (cases === 0 ? null : Math.round((visits / cases) * 100) / 100);
+
+/** The shares recomputed from counts: one rule for a hall and for a subtree's summed counts. */
+export function onlineShares(c: Pick<OnlineFigures, 'items' | 'onlineItems' | 'cases' | 'onlineCases' | 'visits'>): OnlineFigures {
+  return { ...c, onlineItemShare: share(c.onlineItems, c.items), onlineCaseShare: share(c.onlineCases, c.cases), averageVisits: perCase(c.visits, c.cases) };
+}
 
 /**
  * Figures for the days `from` to `to` (YYYY-MM-DD, both included, hall time). A visit is a trip to the
@@ -42,17 +49,13 @@ export async function onlineFigures(db: Db, hallId: string, from: string, to: st
       ) as visits
     from cases c left join online_applications o on o.case_id = c.id
     where c.hall_id = ${hallId} and c.received_at >= ${start} and c.received_at < ${end}`).then(rowsOf<{ cases: string; online: string; visits: string | null }>);
-  const cases = Number(work?.cases ?? 0);
-  const onlineCases = Number(work?.online ?? 0);
-  return {
+  return onlineShares({
     items: Number(items?.items ?? 0),
     onlineItems: Number(items?.online ?? 0),
-    onlineItemShare: share(Number(items?.online ?? 0), Number(items?.items ?? 0)),
-    cases,
-    onlineCases,
-    onlineCaseShare: share(onlineCases, cases),
-    averageVisits: cases === 0 ? null : Math.round((Number(work?.visits ?? 0) / cases) * 100) / 100,
-  };
+    cases: Number(work?.cases ?? 0),
+    onlineCases: Number(work?.online ?? 0),
+    visits: Number(work?.visits ?? 0),
+  });
 }
 
 const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows;

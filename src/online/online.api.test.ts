@@ -299,6 +299,6 @@ describe('online applications', () => {
     await submit(a, await readyDraft(t, a));
     await t.api('staff', { method: 'POST', url: '/cases', payload: { serviceCode: 'T-001', applicant: { name: '李四', idNumber: ID_NUMBER, phone: '13800000000' }, materials: [] } });
     const figures = await onlineFigures(t.ctx.db, t.hall.hallId, '2025-11-01', '2025-11-30');
-    expect(figures).toMatchObject({ items: 1, onlineItems: 1, onlineItemShare: 1, cases: 2, onlineCases: 1, onlineCaseShare: 0.5, averageVisits: 0.5 });
+    expect(figures).toMatchObject({ items: 1, onlineItems: 1, onlineItemShare: 1, cases: 2, onlineCases: 1, onlineCaseShare: 0.5, visits: 1, averageVisits: 0.5 });
   });
 });

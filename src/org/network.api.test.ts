@@ -130,6 +130,7 @@ describe('hall scope in the reports', () => {
     const add = (f: (b: (typeof parts)[number]) => number) => parts.reduce((a, b) => a + f(b), 0);
     for (const key of ['casesAccepted', 'casesFinished', 'immediate', 'promised', 'joint', 'ratings', 'consultations']) expect(whole[key], key).toBe(add((b) => b[key]));
     expect(whole.casesAccepted).toBeGreaterThan(250);
+    for (const key of ['items', 'onlineItems', 'cases', 'onlineCases', 'visits']) expect(whole.online[key], `online.${key}`).toBe(add((b) => b.online[key]));
     expect(whole.onTimeRate).toBe(Math.round((add((b) => b.basis.onTime) / add((b) => b.basis.withDeadline)) * 10_000) / 10_000);
     expect(whole.satisfaction).toBe(Math.round((add((b) => b.basis.satisfied) / add((b) => b.ratings)) * 10_000) / 10_000);
     // Every window and department row of the subtree is its hall's own row, and nothing else.

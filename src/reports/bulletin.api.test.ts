@@ -92,6 +92,9 @@ describe('the monthly bulletin', () => {
     expect(b.promised).toBe(await count(`${finished} AND accepted_kind IN ('promised', 'joint')`));
     expect(b.immediate + b.promised).toBe(b.casesFinished);
     expect(b.casesAccepted).toBeGreaterThan(500);
+    // 网上可办率 over the published items, and cases received in the month split by how they came in.
+    const items = await one<{ n: number; online: number }>(`SELECT count(*)::int AS n, (count(*) FILTER (WHERE online_applicable))::int AS online FROM services WHERE hall_id = $1 AND current_guide_version IS NOT NULL`, [t.hall.hallId]);
+    expect(b.online).toMatchObject({ items: items.n, onlineItems: items.online, cases: await count('received_at >= $2 AND received_at < $3'), onlineCases: 0 });
 
     const top = await t.database.query<{ name: string; n: number }>(
       `SELECT w.name, count(*)::int AS n FROM cases c JOIN windows w ON w.id = c.window_id

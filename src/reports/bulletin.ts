@@ -3,6 +3,7 @@
 import { and, eq, gte, lt, lte } from 'drizzle-orm';
 import type { AppContext } from '../server/context.js';
 import { complaints, suggestions } from '../feedback/tables.js';
+import { onlineFigures } from '../online/figures.js';
 import { ratingIndicators } from '../feedback/indicators.js';
 import type { AssessmentService } from '../staff/assessment-service.js';
 import type { ExtendedService } from '../staff/extended-scan.js';
@@ -48,7 +49,7 @@ export function createBulletinService(ctx: AppContext, deps: { staff: StaffServi
     async monthly(hallId: string, month: string) {
       const h = await staff.hallOf(hallId);
       const b = monthBounds(month, h.zone);
-      const [figures, consultations, indicators, attendance, register, awardRows, inspections, gaps, ext, written, complaintRows, suggestionRows] = await Promise.all([
+      const [figures, consultations, indicators, attendance, register, awardRows, inspections, gaps, ext, written, complaintRows, suggestionRows, online] = await Promise.all([
         caseFigures(db, h, b.from, b.to, clock.now()),
         consultationsByWindow(db, h, b.from, b.to, clock.now()),
         ratingIndicators(db, hallId, month, clock.now()),
@@ -67,6 +68,7 @@ export function createBulletinService(ctx: AppContext, deps: { staff: StaffServi
           .select({ source: suggestions.source, status: suggestions.status })
           .from(suggestions)
           .where(and(eq(suggestions.hallId, hallId), gte(suggestions.receivedOn, b.from), lte(suggestions.receivedOn, b.to))),
+        onlineFigures(db, hallId, b.from, b.to),
       ]);
       const deptName = (id: string | null) => h.departments.find((d) => d.id === id)?.name ?? '综合受理';
       const windowRows = h.windows.map((w) => {
@@ -143,6 +145,8 @@ export function createBulletinService(ctx: AppContext, deps: { staff: StaffServi
             count: complaintRows.filter((c) => c.windowId === id).length,
           })),
         },
+        // 网上可办率, 网上申报率 and the 最多跑一次 visits per case (issue 11).
+        online,
         awards: { red_flag: award('red_flag'), star_chief: award('star_chief'), service_model: award('service_model'), other: award('other') },
         texts: written,
       };

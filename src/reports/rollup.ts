@@ -4,6 +4,7 @@
 // is by construction the sum of its halls' ones.
 import { onTimeRate } from './case-figures.js';
 import { rankings, type Bulletin } from './bulletin.js';
+import { onlineShares } from '../online/figures.js';
 
 const sum = (parts: readonly Bulletin[], f: (b: Bulletin) => number) => parts.reduce((a, b) => a + f(b), 0);
 const ratio = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 10_000) / 10_000);
@@ -53,6 +54,13 @@ export function mergeBulletins(top: Bulletin, parts: readonly Bulletin[]): Bulle
       messages: add((b) => b.complaints.messages),
       byWindow: tagged((b) => b.complaints.byWindow),
     },
+    online: onlineShares({
+      items: add((b) => b.online.items),
+      onlineItems: add((b) => b.online.onlineItems),
+      cases: add((b) => b.online.cases),
+      onlineCases: add((b) => b.online.onlineCases),
+      visits: add((b) => b.online.visits),
+    }),
     awards: {
       red_flag: tagged((b) => b.awards.red_flag),
       star_chief: tagged((b) => b.awards.star_chief),

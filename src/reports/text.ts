@@ -22,6 +22,13 @@ export function issueLine(b: Bulletin): string {
 }
 
 
+/** 网上可办 and 最多跑一次 in one sentence; nothing when the hall publishes no items yet. */
+function onlineText(o: Bulletin['online']): string {
+  if (o.items === 0) return '';
+  const visits = o.averageVisits === null ? '' : `，办件平均跑动${o.averageVisits}次`;
+  return `网上可办事项${o.onlineItems}项（网上可办率${percent(o.onlineItemShare)}），网上申报办件${o.onlineCases}件（占${percent(o.onlineCaseShare)}）${visits}。`;
+}
+
 export function bulletinSections(b: Bulletin): Section[] {
   const m = `${b.monthNumber}月份`;
   const s: Section[] = [];
@@ -37,6 +44,7 @@ export function bulletinSections(b: Bulletin): Section[] {
     top.length ? `受理业务前${top.length === 5 ? '五' : ORDINAL[top.length - 1]}名窗口为：${list(top)}。` : '',
     b.mostConsulted.length ? `同时，咨询件较多的窗口为${list(b.mostConsulted.slice(0, 3).map((w) => `${w.windowName}（${w.consultations}人次）`))}${b.mostConsulted.length > 3 ? '等' : ''}` : '本月无窗口咨询登记',
     b.windowsWithoutCases.length ? `；未发生业务受理办件的窗口为${list(b.windowsWithoutCases.map((w) => w.windowName))}。` : '；各窗口均有业务受理办件。',
+    onlineText(b.online),
   ].join('');
   const info = b.infoReports.entries.length
     ? `本月${list(b.infoReports.units.length ? b.infoReports.units : ['中心'])}报送信息${b.infoReports.entries.length}条（${list(b.infoReports.entries.map((e) => `《${e.title}》`))}），其余单位均未报送。`

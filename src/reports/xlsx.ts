@@ -55,6 +55,10 @@ export async function bulletinXlsx(b: Bulletin): Promise<Buffer> {
     ['外出办事登记（次）', b.attendance.goingOuts],
     ['延时服务（次）', b.extendedServices.count],
     ['窗口空岗（次）', b.abGaps.count],
+    ['网上可办率', percent(b.online.onlineItemShare)],
+    ['网上申报办件（件）', b.online.onlineCases],
+    ['网上申报率', percent(b.online.onlineCaseShare)],
+    ['平均跑动次数', b.online.averageVisits ?? '—'],
     ['投诉（件）', b.complaints.complaints],
     ['留言（条）', b.complaints.messages],
   ]);
