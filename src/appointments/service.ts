@@ -15,7 +15,7 @@ import type { TimerHandler } from '../jobs/timers.js';
 import { cancelTimer, scheduleTimer } from '../jobs/timers.js';
 import { decrypt, encrypt, keyedHash } from '../shared/crypto.js';
 import { ID_NUMBER_MESSAGES, idNumberProblem, maskIdNumber, maskName, maskPhone, normalizeIdNumber } from '../shared/identity.js';
-import { dataKey } from './keys.js';
+import { dataKey } from '../shared/data-key.js';
 import { AppointmentSettings, type AppointmentChannel, type BookingInput, type HomeVisit, type PublicAppointment } from './schemas.js';
 import { ageOn, ELDERLY_AGE, ticketPriorityOf } from './channels.js';
 import { bookingCode, checkInTiming, offeredAt, slotsOn, withinHorizon } from './slots.js';

@@ -1,12 +1,6 @@
 import { boolean, date, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { AppointmentChannel } from './schemas.js';
 
-export const dataKeys = pgTable('data_keys', {
-  name: text('name').primaryKey(),
-  key: text('key').notNull(),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-});
-
 export const appointmentSlots = pgTable(
   'appointment_slots',
   {

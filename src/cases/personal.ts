@@ -1,4 +1,4 @@
-import { dataKey } from '../appointments/keys.js';
+import { dataKey } from '../shared/data-key.js';
 import type { Db } from '../db/client.js';
 import { decrypt, encrypt } from '../shared/crypto.js';
 import type { Agent } from './schemas.js';

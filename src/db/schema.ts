@@ -12,4 +12,5 @@ export * from '../staff/tables.js';
 export * from '../reports/tables.js';
 export * from '../feedback/tables.js';
 export * from '../appointments/tables.js';
+export { dataKeys } from '../shared/data-key.js';
 export * from '../online/tables.js';

@@ -6,7 +6,7 @@ import { DomainError, notFound, unauthenticated, validationFailed } from '../ser
 import { recordAudit, SYSTEM_ACTOR, type Actor } from '../audit/audit.js';
 import { actorOf, type AuthUser } from '../auth/service.js';
 import { users } from '../auth/tables.js';
-import { dataKey } from '../appointments/keys.js';
+import { dataKey } from '../shared/data-key.js';
 import { createCalendarService } from '../calendar/service.js';
 import type { WorkingCalendar } from '../calendar/working-calendar.js';
 import { formatInstant, localDate } from '../calendar/zone.js';

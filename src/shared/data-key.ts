@@ -1,7 +1,14 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { newKey, parseKey } from '../shared/crypto.js';
-import { dataKeys } from './tables.js';
+import { pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { newKey, parseKey } from './crypto.js';
+
+/** One key for the whole network's personal data at rest (migration 0011 made the table). */
+export const dataKeys = pgTable('data_keys', {
+  name: text('name').primaryKey(),
+  key: text('key').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
 
 const cache = new WeakMap<object, Promise<Buffer>>();
 
