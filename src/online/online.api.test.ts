@@ -2,8 +2,6 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditEvents } from '../audit/tables.js';
 import { addDepartment, addUser, as } from '../cases/test-helpers.js';
-import { dataKey } from '../shared/data-key.js';
-import { dataKeys } from '../shared/data-key.js';
 import { createTimerRunner } from '../jobs/timers.js';
 import { timerHandlers } from '../server/timer-handlers.js';
 import { createTestApp, type TestApp } from '../testing/test-app.js';
@@ -19,10 +17,6 @@ describe('online applications', () => {
   let t: TestApp;
   beforeEach(async () => {
     t = await createTestApp({ now: MONDAY });
-    // The data key is cached per database handle, but the tables are emptied between tests: put the cached
-    // key back, so the case moves made on a transaction's handle (which read the table) seal with it too.
-    const key = await dataKey(t.ctx.db);
-    await t.ctx.db.insert(dataKeys).values({ name: 'personal', key: key.toString('base64') }).onConflictDoNothing();
     await addOnlineService(t);
   });
   afterEach(() => t.close());

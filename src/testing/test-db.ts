@@ -43,10 +43,13 @@ async function open(): Promise<Database> {
   return database;
 }
 
-/** Empties every table but the migration record, keeping the schema. */
+/**
+ * Empties every table but the migration record and the data key, keeping the schema. The key stays, as it does
+ * in a hall: handles cache it, and a new key after a reset would leave them sealing with the old one.
+ */
 export async function resetDatabase(database: Database): Promise<void> {
   const tables = await database.query<{ tablename: string }>(
-    `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations'`,
+    `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('schema_migrations', 'data_keys')`,
   );
   if (tables.length === 0) return;
   await database.query(`TRUNCATE ${tables.map((t) => `"${t.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`);
