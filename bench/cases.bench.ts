@@ -3,14 +3,18 @@
 // Creates a fresh database `onewindow_bench_cases` next to the one DATABASE_URL names, applies the
 // migrations and generates 900,000 cases (868,953 in a year at the district hall of seed 000) with two
 // log rows each, in SQL with generate_series. One department has 10,000 open cases. Then, over real
-// HTTP with 50 concurrent keep-alive clients in a worker thread (so the load generator does not share
-// the server's event loop), in the same run:
+// HTTP with 50 concurrent keep-alive clients in a child process (so the load generator neither shares
+// the server's event loop nor counts in its CPU time, bench/load.ts), in the same run, each with its
+// CPU µs per request of Node and of the PostgreSQL backends:
 //   - ceiling: a bare Fastify GET route returning a constant progress answer;
+//   - GET /health: the app's whole hook chain and one `SELECT 1`;
 //   - GET /api/v1/public/cases/{n}: the public progress query, random case numbers;
 //   - GET /api/v1/public/cases/{n}?idLast4=: the same with the detail (history from the log);
 // and, one request at a time, the department board of the department with 10,000 open cases and the
 // hall board. Targets (issue 7): progress query p99 under 20 ms at 50 clients; board under 200 ms.
-import { Worker } from 'node:worker_threads';
+// The production rate limits are on (scaled so the clients, one address, never reach them), on the
+// shared PostgreSQL store (src/server/rate-store.ts); BENCH_RATE_LIMITS=0 runs without them.
+import os from 'node:os';
 import Fastify from 'fastify';
 import pg from 'pg';
 import { openDatabase, type Database } from '../src/db/client.js';
@@ -18,10 +22,12 @@ import { migrate } from '../src/db/migrate.js';
 import { buildApp } from '../src/server/app.js';
 import { fixedClock } from '../src/server/clock.js';
 import { defaultConfig, type AppContext } from '../src/server/context.js';
+import { rateLimitsFromEnv } from '../src/server/rate-limits.js';
 import { hashPassword } from '../src/auth/passwords.js';
 import { users } from '../src/auth/tables.js';
 import { departments, halls, services } from '../src/org/tables.js';
 import { personalData } from '../src/cases/personal.js';
+import { clientProcess, costCells, costProbe, type Cost } from './load.js';
 
 const CASES = Number(process.env.BENCH_CASES ?? 900_000);
 const OPEN_IN_DEPARTMENT = 10_000;
@@ -36,7 +42,6 @@ const DB_NAME = 'onewindow_bench_cases';
 const SEALED_POOL = 64;
 
 const CLIENT = String.raw`
-const { parentPort } = require('node:worker_threads');
 const http = require('node:http');
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
 function get(base, path) {
@@ -50,7 +55,7 @@ function get(base, path) {
     req.end();
   });
 }
-parentPort.on('message', async (task) => {
+process.on('message', async (task) => {
   try {
     let next = 0;
     const latencies = [];
@@ -65,9 +70,9 @@ parentPort.on('message', async (task) => {
         statuses[status] = (statuses[status] || 0) + 1;
       }
     }));
-    parentPort.postMessage({ ok: true, result: { latencies, elapsedMs: performance.now() - start, statuses } });
+    process.send({ ok: true, result: { latencies, elapsedMs: performance.now() - start, statuses } });
   } catch (err) {
-    parentPort.postMessage({ ok: false, error: String((err && err.stack) || err) });
+    process.send({ ok: false, error: String((err && err.stack) || err) });
   }
 });
 `;
@@ -77,14 +82,8 @@ interface LoadResult {
   elapsedMs: number;
   statuses: Record<string, number>;
 }
-const worker = new Worker(CLIENT, { eval: true });
-worker.unref();
-function load(base: string, paths: string[]): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    worker.once('message', (msg: { ok: boolean; result: LoadResult; error: string }) => (msg.ok ? resolve(msg.result) : reject(new Error(msg.error))));
-    worker.postMessage({ base, paths, concurrency: CLIENTS });
-  });
-}
+const clients = clientProcess(CLIENT);
+const load = (base: string, paths: string[]) => clients.run<LoadResult>({ base, paths, concurrency: CLIENTS });
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -228,7 +227,8 @@ async function main() {
     { open: string },
   ];
 
-  const ctx: AppContext = { database, db, clock: fixedClock(NOW), config: { ...defaultConfig } };
+  const rateLimits = process.env.BENCH_RATE_LIMITS === '0' ? undefined : rateLimitsFromEnv({ ONEWINDOW_RATE_LIMIT_FACTOR: '1000000' });
+  const ctx: AppContext = { database, db, clock: fixedClock(NOW), config: { ...defaultConfig, rateLimits } };
   const app = await buildApp(ctx);
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   const bare = Fastify();
@@ -244,15 +244,27 @@ async function main() {
   const progressPaths = Array.from({ length: REQUESTS }, (_, i) => `/api/v1/public/cases/${pick(i)[0]}`);
   const detailPaths = Array.from({ length: REQUESTS }, (_, i) => `/api/v1/public/cases/${pick(i)[0]}?idLast4=${pick(i)[1]}`);
   const barePaths = Array.from({ length: REQUESTS }, () => '/constant');
+  const healthPaths = Array.from({ length: REQUESTS }, () => '/health');
+  const costs = new Map<LoadResult, Cost>();
+  const measured = async (at: string, paths: string[]) => {
+    const probe = await costProbe(database);
+    const result = await load(at, paths);
+    costs.set(result, await probe.per(paths.length));
+    return result;
+  };
+  const loads = [`start ${os.loadavg()[0]!.toFixed(1)}`];
 
   // Warm-up: connections, plans, JIT, and the pages a busy hall keeps in memory.
   await load(base, progressPaths.slice(0, 2000));
   await load(base, detailPaths.slice(0, 5000));
   await load(bareBase, barePaths.slice(0, 2000));
-  const bareRun = await load(bareBase, barePaths);
-  const progressRun = await load(base, progressPaths);
-  const detailRun = await load(base, detailPaths);
-  const bareRun2 = await load(bareBase, barePaths);
+  await load(base, healthPaths.slice(0, 2000));
+  const bareRun = await measured(bareBase, barePaths);
+  const healthRun = await measured(base, healthPaths);
+  const progressRun = await measured(base, progressPaths);
+  const detailRun = await measured(base, detailPaths);
+  const bareRun2 = await measured(bareBase, barePaths);
+  loads.push(`end ${os.loadavg()[0]!.toFixed(1)}`);
 
   const login = async (username: string) =>
     (await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: PASSWORD } })).json().token as string;
@@ -280,7 +292,7 @@ async function main() {
   const rate = (r: LoadResult) => ((r.latencies.length / r.elapsedMs) * 1000).toFixed(0).padStart(6);
   const row = (label: string, r: LoadResult) => {
     const s = stats(r.latencies);
-    return `| ${label} | ${ms(s.p50)} | ${ms(s.p99)} | ${ms(s.max)} | ${rate(r)} |`;
+    return `| ${label} | ${ms(s.p50)} | ${ms(s.p99)} | ${ms(s.max)} | ${rate(r)} | ${costCells(costs.get(r)!)} |`;
   };
   const p = stats(progressRun.latencies);
   const bs = stats(boardSamples);
@@ -289,10 +301,11 @@ async function main() {
     `cases: ${CASES.toLocaleString('en')} cases, ${openTotal} open (${openDept0} in the board's department), PostgreSQL, Node ${process.version}, pool ${process.env.DB_POOL_SIZE ?? 10}`,
     target.reused ? 'generation: reused the database of a previous run (BENCH_REUSE=1)' : `generation: cases ${(genMs / 1000).toFixed(1)} s, log ${(logMs / 1000).toFixed(1)} s`,
     '',
-    `${CLIENTS} concurrent clients over HTTP, ${REQUESTS} requests each run`,
-    '| what | p50 ms | p99 ms | max ms | req/s |',
-    '| --- | ---: | ---: | ---: | ---: |',
+    `${CLIENTS} concurrent clients over HTTP, ${REQUESTS} requests each run, rate limits ${rateLimits ? 'on' : 'off'}, load average (1 min) ${loads.join(', ')}`,
+    '| what | p50 ms | p99 ms | max ms | req/s | Node CPU µs/req | PG CPU µs/req |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     row('baseline: bare Fastify route, constant answer (before)', bareRun),
+    row('GET /health (hook chain and SELECT 1)', healthRun),
     row('GET /public/cases/{n} (progress query)', progressRun),
     row('GET /public/cases/{n}?idLast4= (with detail and history)', detailRun),
     row('baseline: bare Fastify route, constant answer (after)', bareRun2),
@@ -311,6 +324,7 @@ async function main() {
   await app.close();
   await bare.close();
   await database.close();
+  clients.close();
   if (p.p99 >= 20 || bs.p99 >= 200) process.exitCode = 1;
 }
 

@@ -1,7 +1,8 @@
 // Queue throughput and screen fan-out over real HTTP: `npx tsx bench/queue.bench.ts`.
 //
-// The server runs in this thread; the clients run in a worker thread (plain JS, Node's http with
-// keep-alive), so the load generator does not steal the server's event loop. Measured in one run:
+// The server runs in this process; the clients run in a child process (plain JS, Node's http with
+// keep-alive), so the load generator neither steals the server's event loop nor counts in its CPU time
+// (bench/load.ts: CPU µs per request of Node and of the PostgreSQL backends). Measured in one run:
 //   - ceiling: a bare Fastify POST route returning a constant ticket, same client, same machine;
 //   - take-ticket: POST /api/v1/tickets, 50 concurrent clients;
 //   - call-next: 50 windows each calling and completing in a loop over one shared line (latency of the
@@ -9,8 +10,9 @@
 //   - fan-out: 500 SSE screens connected, time from sending call-next to each screen's `call` event.
 // On PGlite always, and on PostgreSQL when DATABASE_URL is set (a fresh database is created in it).
 // Sizes: BENCH_TAKES (default 4000) and BENCH_CALLS (default 2000); BENCH_PGLITE=0 runs PostgreSQL only.
+// The production rate limits are on (scaled so the 50 clients, one address, never reach them), on
+// PostgreSQL in the shared store (src/server/rate-store.ts); BENCH_RATE_LIMITS=0 runs without them.
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
 import Fastify from 'fastify';
 import pg from 'pg';
 import { openDatabase, type Database } from '../src/db/client.js';
@@ -18,9 +20,11 @@ import { migrate } from '../src/db/migrate.js';
 import { buildApp } from '../src/server/app.js';
 import { fixedClock } from '../src/server/clock.js';
 import { defaultConfig, type AppContext } from '../src/server/context.js';
+import { rateLimitsFromEnv } from '../src/server/rate-limits.js';
 import { hashPassword } from '../src/auth/passwords.js';
 import { users, userWindows } from '../src/auth/tables.js';
 import { departments, halls, services, windows, windowServices } from '../src/org/tables.js';
+import { clientProcess, costCells, costProbe, type Cost } from './load.js';
 
 const CLIENTS = 50;
 const TAKES = Number(process.env.BENCH_TAKES ?? 4000);
@@ -30,9 +34,8 @@ const SERVICES = 10;
 const FANOUT_ROUNDS = 20;
 const PASSWORD = 'Bench-Passw0rd';
 
-// The client side, as plain CommonJS for an eval'd worker.
+// The client side, as plain CommonJS for the child process.
 const CLIENT = String.raw`
-const { parentPort, workerData } = require('node:worker_threads');
 const http = require('node:http');
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
 
@@ -128,24 +131,18 @@ async function fanout(task) {
   return { rounds, calls };
 }
 
-parentPort.on('message', async (task) => {
+process.on('message', async (task) => {
   try {
     const result = task.kind === 'fanout' ? await fanout(task) : await load(task);
-    parentPort.postMessage({ ok: true, result });
+    process.send({ ok: true, result });
   } catch (err) {
-    parentPort.postMessage({ ok: false, error: String(err && err.stack || err) });
+    process.send({ ok: false, error: String(err && err.stack || err) });
   }
 });
 `;
 
-const worker = new Worker(CLIENT, { eval: true });
-worker.unref();
-function run<T>(task: Record<string, unknown>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    worker.once('message', (msg: { ok: boolean; result: T; error: string }) => (msg.ok ? resolve(msg.result) : reject(new Error(msg.error))));
-    worker.postMessage(task);
-  });
-}
+const clients = clientProcess(CLIENT);
+const run = <T,>(task: Record<string, unknown>) => clients.run<T>(task);
 
 interface LoadResult {
   latencies: number[];
@@ -163,11 +160,19 @@ interface Row {
   p50: number;
   p99: number;
   statuses: Record<string, number>;
+  cost: Cost;
 }
-const summarize = (what: string, r: LoadResult): Row => {
+const summarize = (what: string, r: LoadResult, cost: Cost): Row => {
   const s = [...r.latencies].sort((a, b) => a - b);
-  return { what, perSecond: (r.latencies.length / r.elapsedMs) * 1000, p50: percentile(s, 50), p99: percentile(s, 99), statuses: r.statuses };
+  return { what, perSecond: (r.latencies.length / r.elapsedMs) * 1000, p50: percentile(s, 50), p99: percentile(s, 99), statuses: r.statuses, cost };
 };
+
+/** One measured load, with the CPU it cost (call-next counts its complete as part of the call). */
+async function measured(task: Record<string, unknown>, database?: Database): Promise<[LoadResult, Cost]> {
+  const probe = await costProbe(database);
+  const result = await run<LoadResult>(task);
+  return [result, await probe.per(result.latencies.length)];
+}
 
 async function ceiling(): Promise<Row> {
   const bare = Fastify();
@@ -176,9 +181,9 @@ async function ceiling(): Promise<Row> {
   const base = await bare.listen({ host: '127.0.0.1', port: 0 });
   const bodies = [{ serviceCode: 'S-0', channel: 'kiosk' }];
   await run({ kind: 'load', base, path: '/api/v1/tickets', bodies, count: 2000, concurrency: CLIENTS });
-  const result = await run<LoadResult>({ kind: 'load', base, path: '/api/v1/tickets', bodies, count: TAKES * 2, concurrency: CLIENTS });
+  const [result, cost] = await measured({ kind: 'load', base, path: '/api/v1/tickets', bodies, count: TAKES * 2, concurrency: CLIENTS });
   await bare.close();
-  return summarize('ceiling: bare Fastify POST returning a constant', result);
+  return summarize('ceiling: bare Fastify POST returning a constant', result, cost);
 }
 
 async function seed(database: Database, staffCount: number) {
@@ -228,7 +233,8 @@ interface Fanout {
 async function measure(label: string, database: Database): Promise<{ rows: Row[]; fanout: Fanout }> {
   await migrate(database);
   const { staff } = await seed(database, CLIENTS + 1);
-  const ctx: AppContext = { database, db: database.db, clock: fixedClock('2025-09-30T09:00:00+08:00'), config: { ...defaultConfig } };
+  const rateLimits = process.env.BENCH_RATE_LIMITS === '0' ? undefined : rateLimitsFromEnv({ ONEWINDOW_RATE_LIMIT_FACTOR: '1000000' });
+  const ctx: AppContext = { database, db: database.db, clock: fixedClock('2025-09-30T09:00:00+08:00'), config: { ...defaultConfig, rateLimits } };
   const app = await buildApp(ctx);
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   const clients = [];
@@ -239,13 +245,13 @@ async function measure(label: string, database: Database): Promise<{ rows: Row[]
   // Visitors spread over the hall's services, as in a real hall; every window takes all of them.
   const bodies = Array.from({ length: SERVICES }, (_, i) => ({ serviceCode: `S-${i}`, channel: 'kiosk' }));
   await run({ kind: 'load', base, path: '/api/v1/tickets', bodies, count: 200, concurrency: CLIENTS });
-  const take = await run<LoadResult>({ kind: 'load', base, path: '/api/v1/tickets', bodies, count: TAKES, concurrency: CLIENTS });
+  const take = await measured({ kind: 'load', base, path: '/api/v1/tickets', bodies, count: TAKES, concurrency: CLIENTS }, database);
   const callers = clients.slice(0, CLIENTS);
-  const call = await run<LoadResult>({ kind: 'load', base, clients: callers, count: CALLS, concurrency: CLIENTS });
+  const call = await measured({ kind: 'load', base, clients: callers, count: CALLS, concurrency: CLIENTS }, database);
   const screenWindow = clients[CLIENTS]!;
   const fan = await run<Fanout>({ kind: 'fanout', base, screens: SCREENS, rounds: FANOUT_ROUNDS, ...screenWindow });
   await app.close();
-  return { rows: [summarize(`${label}: POST /tickets (take a ticket)`, take), summarize(`${label}: POST /windows/{id}/call-next`, call)], fanout: fan };
+  return { rows: [summarize(`${label}: POST /tickets (take a ticket)`, ...take), summarize(`${label}: POST /windows/{id}/call-next`, ...call)], fanout: fan };
 }
 
 async function postgres(url: string): Promise<Database> {
@@ -286,15 +292,17 @@ async function main() {
     }
   }
   const lines = [
-    `queue over HTTP, ${CLIENTS} concurrent clients in a worker thread, ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), Node ${process.version}`,
+    `queue over HTTP, ${CLIENTS} concurrent clients in a child process, rate limits ${process.env.BENCH_RATE_LIMITS === '0' ? 'off' : 'on'}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), Node ${process.version}`,
     `take-ticket ${TAKES} requests over ${SERVICES} services, call-next ${CALLS} calls by ${CLIENTS} windows taking all of them (each call followed by complete), fan-out ${SCREENS} screens x ${FANOUT_ROUNDS} calls`,
     `load average (1 min): ${loads.join(', ')}`,
     '',
-    '| what | req/s | % of ceiling | p50 ms | p99 ms | statuses |',
-    '| --- | ---: | ---: | ---: | ---: | --- |',
+    'CPU per request: µs of the server process (Node) and of the PostgreSQL backends; call-next includes its complete.',
+    '',
+    '| what | req/s | % of ceiling | p50 ms | p99 ms | Node CPU µs/req | PG CPU µs/req | statuses |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     ...rows.map(
       (r) =>
-        `| ${r.what} | ${r.perSecond.toFixed(0)} | ${((r.perSecond / top.perSecond) * 100).toFixed(1)}% | ${f(r.p50)} | ${f(r.p99)} | ${Object.entries(r.statuses).map(([k, v]) => `${k}x${v}`).join(' ')} |`,
+        `| ${r.what} | ${r.perSecond.toFixed(0)} | ${((r.perSecond / top.perSecond) * 100).toFixed(1)}% | ${f(r.p50)} | ${f(r.p99)} | ${costCells(r.cost)} | ${Object.entries(r.statuses).map(([k, v]) => `${k}x${v}`).join(' ')} |`,
     ),
     '',
     'Fan-out: time from sending call-next to each screen receiving its `call` event (so it includes the call itself).',
@@ -310,7 +318,7 @@ async function main() {
     }),
   ];
   console.log(lines.join('\n'));
-  await worker.terminate();
+  clients.close();
 }
 
 main().catch((err) => {

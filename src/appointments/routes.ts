@@ -10,8 +10,9 @@ import { PUBLIC_ACTOR } from '../audit/audit.js';
 import { halls } from '../org/tables.js';
 import { publicHallId } from '../org/hall-scope.js';
 import { bookingIcs } from './ics.js';
+import { createPickupService } from './pickup.js';
 import { createAppointmentService } from './service.js';
-import { AppointmentSettings, AppointmentSettingsInput, AssignInput, BookingInput, CheckInInput, CloseInput, Hold, HoldInput, HomeVisit, HomeVisitQuery, LookupQuery, PersonProof, PublicAppointment, RescheduleInput, Slot, SlotQuery } from './schemas.js';
+import { AppointmentSettings, AppointmentSettingsInput, AssignInput, BookingInput, CheckInInput, CloseInput, Hold, HoldInput, HomeVisit, HomeVisitQuery, LookupQuery, PersonProof, PickupBookingInput, PickupProof, PublicAppointment, RescheduleInput, Slot, SlotQuery } from './schemas.js';
 
 const HallQuery = z.object({ hall: z.string().max(16).optional() });
 const CodeParams = z.object({ code: z.string().trim().min(1).max(40) });
@@ -19,6 +20,7 @@ const MANAGERS = ['manager'] as const;
 
 export function registerAppointmentRoutes(app: Api, ctx: AppContext): void {
   const appointments = createAppointmentService(ctx);
+  const pickups = createPickupService(ctx);
   const actor = (req: { user?: unknown }) => (req.user ? actorOf(req.user as Parameters<typeof actorOf>[0]) : PUBLIC_ACTOR);
 
   app.get('/services/:code/slots', {
@@ -46,6 +48,19 @@ export function registerAppointmentRoutes(app: Api, ctx: AppContext): void {
     config: { access: 'public' },
     schema: { tags: ['appointments'], summary: '预约', body: BookingInput, querystring: HallQuery, response: { 201: PublicAppointment } },
     handler: async (req, reply) => reply.code(201).send(await appointments.book(actor(req), await publicHallId(ctx.db, req), req.body)),
+  });
+
+  // 预约领取: POST, so the ID number travels in the body, never in a URL or an access log.
+  app.post('/appointments/pickups/lookup', {
+    config: { access: 'public' },
+    schema: { tags: ['appointments'], summary: '凭受理编号和证件号码查询办理结果能否预约领取', body: PickupProof, querystring: HallQuery },
+    handler: async (req) => pickups.lookup(await publicHallId(ctx.db, req), req.body),
+  });
+
+  app.post('/appointments/pickups', {
+    config: { access: 'public' },
+    schema: { tags: ['appointments'], summary: '预约领取办理结果（按办件事项的可预约时段）', body: PickupBookingInput, querystring: HallQuery, response: { 201: PublicAppointment } },
+    handler: async (req, reply) => reply.code(201).send(await pickups.book(actor(req), await publicHallId(ctx.db, req), req.body)),
   });
 
   // POST so the ID number travels in the body, never in a URL or an access log.

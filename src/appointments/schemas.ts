@@ -58,6 +58,13 @@ export const RescheduleInput = PersonProof.extend({ start: Instant });
 export const CheckInInput = z.object({ code: BookingCode.optional(), idNumber: IdNumber });
 export const LookupQuery = z.object({ code: BookingCode });
 
+/** 预约领取: the case number and the applicant's ID number prove whose result it is. */
+export const PickupProof = z.object({ caseNumber: z.string().trim().min(4, '请填写受理编号').max(64, '受理编号格式不正确'), idNumber: IdNumber });
+export type PickupProof = z.infer<typeof PickupProof>;
+/** The SMS goes to the case's mobile unless another is given (a company's landline, a changed number). */
+export const PickupBookingInput = PickupProof.extend({ start: Instant, phone: Phone.optional() });
+export type PickupBookingInput = z.infer<typeof PickupBookingInput>;
+
 export const PublicAppointment = z.object({
   id: z.string(),
   code: z.string(),

@@ -13,15 +13,14 @@ import { users } from '../auth/tables.js';
 import { createQueueService } from '../queue/service.js';
 import type { TimerHandler } from '../jobs/timers.js';
 import { cancelTimer, scheduleTimer } from '../jobs/timers.js';
-import { decrypt, encrypt, keyedHash } from '../shared/crypto.js';
 import { ID_NUMBER_MESSAGES, idNumberProblem, maskIdNumber, maskName, maskPhone, normalizeIdNumber } from '../shared/identity.js';
-import { dataKey } from '../shared/data-key.js';
+import { keyring } from '../shared/data-key.js';
 import { AppointmentSettings, type AppointmentChannel, type BookingInput, type HomeVisit, type PublicAppointment } from './schemas.js';
 import { ageOn, ELDERLY_AGE, ticketPriorityOf } from './channels.js';
 import { bookingCode, checkInTiming, offeredAt, slotsOn, withinHorizon } from './slots.js';
 import { appointmentBlocks, appointmentPersonDays, appointments, appointmentSlots } from './tables.js';
 
-const NO_SHOW_TIMER = 'appointment.no-show';
+export const NO_SHOW_TIMER = 'appointment.no-show';
 const DAY_MS = 86_400_000;
 
 const unavailable = (message = '该时段不可预约', details: Record<string, unknown> = {}) => new DomainError(409, 'SLOT_UNAVAILABLE', message, details);
@@ -44,8 +43,22 @@ export async function appointmentSettings(db: Db, hallId: string): Promise<Appoi
 
 type Row = typeof appointments.$inferSelect;
 
+/** Gives a booked place back to its slot. */
+export async function releasePlace(tx: Db, serviceId: string, start: Date) {
+  await tx
+    .update(appointmentSlots)
+    .set({ booked: sql`greatest(${appointmentSlots.booked} - 1, 0)` })
+    .where(and(eq(appointmentSlots.serviceId, serviceId), eq(appointmentSlots.startAt, start)));
+}
+
+/** What a result pick-up booking (预约领取) carries besides a booking: the case it picks up. */
+export interface PickupLink {
+  caseId: string;
+  caseNumber: string;
+}
+
 /** Gives back a person's count for a day (see `countPersonDay`). */
-async function uncountPersonDay(tx: Db, hallId: string, idHash: string, date: string) {
+export async function uncountPersonDay(tx: Db, hallId: string, idHash: string, date: string) {
   await tx
     .update(appointmentPersonDays)
     .set({ booked: sql`greatest(${appointmentPersonDays.booked} - 1, 0)` })
@@ -122,13 +135,6 @@ export function createAppointmentService(ctx: AppContext) {
     if (rows.length === 0) throw slotFull();
   }
 
-  async function releasePlace(tx: Db, serviceId: string, start: Date) {
-    await tx
-      .update(appointmentSlots)
-      .set({ booked: sql`greatest(${appointmentSlots.booked} - 1, 0)` })
-      .where(and(eq(appointmentSlots.serviceId, serviceId), eq(appointmentSlots.startAt, start)));
-  }
-
   /**
    * Moves one place from a booking's slot to another in the caller's transaction. The two slot rows are
    * locked in key order, so two people swapping slots at the same moment never deadlock.
@@ -171,7 +177,7 @@ export function createAppointmentService(ctx: AppContext) {
   }
 
   async function publicView(row: Row, serviceCode: string, serviceName?: string): Promise<PublicAppointment> {
-    const key = await dataKey(db);
+    const keys = await keyring(db);
     return {
       id: row.id,
       code: row.code,
@@ -182,18 +188,18 @@ export function createAppointmentService(ctx: AppContext) {
       status: row.status,
       channel: row.channel,
       name: maskName(row.name),
-      idNumber: row.idNumberEnc ? maskIdNumber(decrypt(key, row.idNumberEnc)) : undefined,
-      phone: row.phoneEnc ? maskPhone(decrypt(key, row.phoneEnc)) : undefined,
+      idNumber: row.idNumberEnc ? maskIdNumber(keys.open(row.idNumberEnc)) : undefined,
+      phone: row.phoneEnc ? maskPhone(keys.open(row.phoneEnc)) : undefined,
     };
   }
 
   /** The booking whose code and ID number both match; a wrong pair looks the same as no booking. */
   async function proven(tx: Db, hallId: string, code: string, idNumber: string, lock = false) {
-    const key = await dataKey(db);
+    const keys = await keyring(db);
     const id = normalizeIdNumber(idNumber);
     const q = tx.select().from(appointments).where(and(eq(appointments.hallId, hallId), eq(appointments.code, code.toUpperCase())));
     const [row] = lock ? await q.for('update') : await q;
-    if (!row || row.idHash !== keyedHash(key, 'id', id)) throw notMatching();
+    if (!row || row.idHash !== keys.hash('id', id)) throw notMatching();
     return row;
   }
 
@@ -308,26 +314,27 @@ export function createAppointmentService(ctx: AppContext) {
       });
     },
 
-    async book(actor: Actor, hallId: string, input: BookingInput) {
+    async book(actor: Actor, hallId: string, input: BookingInput, pickup?: PickupLink) {
       const now = clock.now();
       const idNumber = checkedIdNumber(input.idNumber, now.getTime());
       const item = await serviceOf(hallId, input.serviceCode);
       if (input.channel === 'home_visit' && !input.address) throw validationFailed('上门服务须填写地址', { field: 'address' });
       const { settings, slot, date } = await slotOrThrow(hallId, item, input.start);
       assertChannel(input.channel, item, idNumber, date, now.getTime());
-      const key = await dataKey(db);
-      const idHash = keyedHash(key, 'id', idNumber);
+      const keys = await keyring(db);
+      const idHash = keys.hash('id', idNumber);
       const row = await db.transaction(async (tx) => {
         await releaseExpiredHolds(tx, item.id);
         await assertNotBlocked(tx, hallId, idHash, localDate(now.getTime()));
         await assertWithinItemLimit(tx, hallId, item.id, idHash, settings, input.holdId);
         const personal = {
           name: input.name,
-          idNumberEnc: encrypt(key, idNumber),
+          idNumberEnc: keys.seal(idNumber),
           idHash,
-          phoneEnc: encrypt(key, input.phone),
+          phoneEnc: keys.seal(input.phone),
           channel: input.channel,
-          details: input.channel === 'home_visit' ? { address: input.address } : {},
+          details: input.channel === 'home_visit' ? { address: input.address } : pickup ? { caseNumber: pickup.caseNumber } : {},
+          caseId: pickup?.caseId ?? null,
           status: 'booked' as const,
           holdExpiresAt: null,
           updatedAt: now,
@@ -356,7 +363,7 @@ export function createAppointmentService(ctx: AppContext) {
           channel: 'sms',
           recipient: input.phone,
           template: 'appointment.confirmed',
-          body: `您已预约${item.name}，时间 ${formatInstant(slot.start).slice(0, 16).replace('T', ' ')}，预约码 ${b.code}。请携带身份证按时到场签到。`,
+          body: `您已预约${pickup ? `领取办件 ${pickup.caseNumber}（${item.name}）的办理结果` : item.name}，时间 ${formatInstant(slot.start).slice(0, 16).replace('T', ' ')}，预约码 ${b.code}。请携带身份证按时到场签到。`,
           params: { code: b.code },
           at: now,
         });
@@ -365,7 +372,7 @@ export function createAppointmentService(ctx: AppContext) {
           action: 'appointment.book',
           entityType: 'appointment',
           entityId: b.id,
-          after: { code: b.code, serviceCode: item.code, start: formatInstant(slot.start), channel: b.channel, idNumber: maskIdNumber(idNumber) },
+          after: { code: b.code, serviceCode: item.code, start: formatInstant(slot.start), channel: b.channel, idNumber: maskIdNumber(idNumber), ...(pickup ? { caseNumber: pickup.caseNumber } : {}) },
         });
         return b;
       });
@@ -414,7 +421,7 @@ export function createAppointmentService(ctx: AppContext) {
       const item = await serviceOf(hallId, s.code);
       const { settings, slot, date } = await slotOrThrow(hallId, item, input.start);
       const now = clock.now();
-      const key = await dataKey(db);
+      const keys = await keyring(db);
       const row = await db.transaction(async (tx) => {
         const [row] = await tx.select().from(appointments).where(eq(appointments.id, id)).for('update');
         assertBeforeCutoff(row!, settings, now.getTime(), '改约');
@@ -439,7 +446,7 @@ export function createAppointmentService(ctx: AppContext) {
           await enqueueNotice(tx, {
             hallId,
             channel: 'sms',
-            recipient: decrypt(key, row!.phoneEnc),
+            recipient: keys.open(row!.phoneEnc),
             template: 'appointment.rescheduled',
             body: `您预约的${item.name}已改到 ${formatInstant(slot.start).slice(0, 16).replace('T', ' ')}，预约码 ${row!.code} 不变。`,
             params: { code: row!.code },
@@ -462,8 +469,8 @@ export function createAppointmentService(ctx: AppContext) {
       const settings = await appointmentSettings(db, hallId);
       const now = clock.now().getTime();
       const idNumber = checkedIdNumber(input.idNumber, now);
-      const key = await dataKey(db);
-      const idHash = keyedHash(key, 'id', idNumber);
+      const keys = await keyring(db);
+      const idHash = keys.hash('id', idNumber);
       let row: Row | undefined;
       if (input.code) {
         row = await proven(db, hallId, input.code, idNumber);
@@ -554,7 +561,7 @@ export function createAppointmentService(ctx: AppContext) {
           ),
         )
         .orderBy(asc(appointments.startAt));
-      const key = await dataKey(db);
+      const keys = await keyring(db);
       return rows.map(({ a, serviceName, staffName }) => ({
         id: a.id,
         code: a.code,
@@ -563,7 +570,7 @@ export function createAppointmentService(ctx: AppContext) {
         end: formatInstant(a.endAt.getTime()),
         status: a.status,
         name: a.name,
-        phone: a.phoneEnc ? decrypt(key, a.phoneEnc) : '',
+        phone: a.phoneEnc ? keys.open(a.phoneEnc) : '',
         address: String(a.details.address ?? ''),
         staffId: a.assignedStaffId,
         staffName,
@@ -594,7 +601,7 @@ export function createAppointmentService(ctx: AppContext) {
       const all = slotsOn(calendar, await hoursList(hallId, item.id), date, setting);
       const chosen = input.start ? all.filter((s) => s.start === Date.parse(input.start!)) : all;
       if (chosen.length === 0) throw validationFailed('该时段不在开放时间内', { start: input.start, date: input.date });
-      const key = await dataKey(db);
+      const keys = await keyring(db);
       const now = clock.now();
       return db.transaction(async (tx) => {
         let cancelled = 0;
@@ -616,7 +623,7 @@ export function createAppointmentService(ctx: AppContext) {
             await enqueueNotice(tx, {
               hallId,
               channel: 'sms',
-              recipient: decrypt(key, b.phoneEnc),
+              recipient: keys.open(b.phoneEnc),
               template: 'appointment.slot-closed',
               body: `很抱歉，您预约的${item.name}（${formatInstant(b.startAt.getTime()).slice(0, 16).replace('T', ' ')}）因${input.reason}取消，请重新预约。`,
               params: { code: b.code },
@@ -653,8 +660,8 @@ export function appointmentTimerHandlers(ctx: AppContext): Record<string, TimerH
         .where(and(eq(appointments.hallId, row.hallId), eq(appointments.idHash, row.idHash), eq(appointments.status, 'no_show'), gte(appointments.localDate, since)));
       const n = count?.n ?? 0;
       // The shared db, not tx: one cached key per database.
-      const key = await dataKey(ctx.db);
-      const phone = row.phoneEnc ? decrypt(key, row.phoneEnc) : null;
+      const keys = await keyring(ctx.db);
+      const phone = row.phoneEnc ? keys.open(row.phoneEnc) : null;
       if (n >= settings.noShowLimit) {
         const until = localDate(timer.dueAt.getTime() + settings.blockDays * DAY_MS);
         await tx.insert(appointmentBlocks).values({ hallId: row.hallId, idHash: row.idHash, untilDate: until, reason: `${settings.noShowWindowDays} 天内失约 ${n} 次，暂停预约` });

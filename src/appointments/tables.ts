@@ -36,6 +36,9 @@ export const appointments = pgTable('appointments', {
   /** 上门服务: the staff member who visits. */
   assignedStaffId: uuid('assigned_staff_id'),
   cancelReason: text('cancel_reason'),
+  /** 预约领取: the case whose result this booking picks up, and when it was handed over. */
+  caseId: uuid('case_id'),
+  handedOverAt: timestamp('handed_over_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

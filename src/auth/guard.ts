@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { forbidden, unauthenticated } from '../server/errors.js';
+import { actingAt } from '../org/network.js';
+import type { Db } from '../db/client.js';
+import { forbidden, unauthenticated, validationFailed } from '../server/errors.js';
 import type { Role } from './roles.js';
 import { bearerToken, type AuthService, type AuthUser } from './service.js';
 
@@ -21,12 +23,15 @@ declare module 'fastify' {
 }
 
 export const API_PREFIX = '/api/v1';
+/** The header with which a staff member working in several halls names the hall they act in (its code). */
+export const HALL_HEADER = 'x-hall';
 
 /**
  * One place decides access. A route under /api/v1 that does not declare its access fails the server
- * at start, so a new route cannot slip through unguarded.
+ * at start, so a new route cannot slip through unguarded. The roles checked are those held in the hall the
+ * request acts in (X-Hall, default the home hall), and `currentUser` is the user as they act there.
  */
-export function registerAccessGuard(app: FastifyInstance, auth: AuthService): void {
+export function registerAccessGuard(app: FastifyInstance, auth: AuthService, db: Db): void {
   app.decorateRequest('user', null);
   app.decorateRequest('token', null);
   const apiRoutes: FastifyInstance['apiRoutes'] = [];
@@ -54,8 +59,12 @@ export function registerAccessGuard(app: FastifyInstance, auth: AuthService): vo
     }
     const token = bearerToken(request.headers.authorization);
     if (!token) throw unauthenticated();
-    const user = await auth.authenticate(token);
-    if (!user) throw unauthenticated('登录已失效，请重新登录');
+    const signedIn = await auth.authenticate(token);
+    if (!signedIn) throw unauthenticated('登录已失效，请重新登录');
+    const hall = request.headers[HALL_HEADER];
+    if (hall !== undefined && (typeof hall !== 'string' || !/^[A-Za-z0-9]{2,16}$/.test(hall))) throw validationFailed('X-Hall 须为服务中心编码');
+    // Without the header a staff member acts in their home hall with their own roles.
+    const user = hall ? await actingAt(db, signedIn, hall) : signedIn;
     if (!user.roles.includes('admin') && !user.roles.some((r) => access.includes(r))) throw forbidden();
     request.user = user;
     request.token = token;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Api } from '../server/http.js';
-import { currentUser } from './guard.js';
+import { currentUser, HALL_HEADER } from './guard.js';
 import type { AuthService } from './service.js';
 import { Role } from './roles.js';
 
@@ -41,8 +41,12 @@ export function registerAuthRoutes(app: Api, auth: AuthService): void {
 
   app.get('/auth/me', {
     config: { access: ['admin', 'manager', 'leader', 'staff', 'supervisor'] },
-    schema: { tags: ['auth'], summary: '当前用户' },
-    handler: async (req) => currentUser(req),
+    schema: { tags: ['auth'], summary: '当前用户（在所办理的中心的角色）及其可切换的中心' },
+    handler: async (req) => {
+      const user = currentUser(req);
+      const halls = await auth.halls(user.id);
+      return { ...user, hall: req.headers[HALL_HEADER] ?? halls[0]?.code ?? null, halls };
+    },
   });
 
   app.post('/auth/password', {

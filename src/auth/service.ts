@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { AppContext } from '../server/context.js';
 import { DomainError, unauthenticated, validationFailed } from '../server/errors.js';
 import { recordAudit, type Actor } from '../audit/audit.js';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords.js';
 import type { Role } from './roles.js';
+import { halls, userHalls } from '../org/tables.js';
 import { sessions, users } from './tables.js';
 
 /** The signed-in staff member a request acts for. */
@@ -106,6 +107,22 @@ export function createAuthService({ db, clock, config }: AppContext) {
           ),
         );
       return rows[0] ?? null;
+    },
+
+    /** The halls a staff member can act in, for the hall switcher: the home hall first, then each grant. */
+    async halls(userId: string): Promise<{ code: string; name: string; roles: Role[]; home: boolean }[]> {
+      const home = await db
+        .select({ code: halls.code, name: halls.name, roles: users.roles })
+        .from(users)
+        .innerJoin(halls, eq(halls.id, users.hallId))
+        .where(eq(users.id, userId));
+      const granted = await db
+        .select({ code: halls.code, name: halls.name, roles: userHalls.roles })
+        .from(userHalls)
+        .innerJoin(halls, eq(halls.id, userHalls.hallId))
+        .where(eq(userHalls.userId, userId))
+        .orderBy(asc(halls.code));
+      return [...home.map((h) => ({ ...h, home: true })), ...granted.map((h) => ({ ...h, home: false }))];
     },
 
     async logout(token: string, user: AuthUser) {

@@ -1,6 +1,7 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { notifications } from '../notify/tables.js';
+import { outbox } from '../notify/test-helpers.js';
 import { halls } from '../org/tables.js';
 import { createTestApp, type TestApp } from '../testing/test-app.js';
 import { caseNotices, cases } from './tables.js';
@@ -30,7 +31,7 @@ describe('receiving and deciding cases', () => {
     expect(body.history.map((h: { action: string }) => h.action)).toEqual(['receive', 'accept']);
     // The written acceptance notice, and an SMS with the case number and the query link, no ID number.
     expect(body.notices).toEqual([expect.objectContaining({ seq: 1, type: 'acceptance', title: '承诺件受理通知书' })]);
-    const sms = await t.ctx.db.select().from(notifications).where(eq(notifications.channel, 'sms'));
+    const sms = await outbox(t.ctx.db, eq(notifications.channel, 'sms'));
     expect(sms).toHaveLength(1);
     expect(sms[0]!.recipient).toBe(PERSON.phone);
     expect(sms[0]!.body).toContain('TEST-20250930-00001');
@@ -193,7 +194,7 @@ describe('receiving and deciding cases', () => {
       delivery: { method: 'post' },
     });
     // The company gave a landline: SMS goes to the agent's mobile.
-    const sms = await t.ctx.db.select().from(notifications).where(eq(notifications.channel, 'sms'));
+    const sms = await outbox(t.ctx.db, eq(notifications.channel, 'sms'));
     expect(sms.map((s) => s.recipient)).toEqual(['13900001111']);
     const n = res.json().caseNumber;
     await act(t, n, { action: 'complete' });
@@ -284,7 +285,7 @@ describe('receiving and deciding cases', () => {
   });
 
   it('lets a manager set the light thresholds and the forwarding time, applied from the next move', async () => {
-    expect((await as(t, 'manager', { method: 'GET', url: '/cases/settings' })).json()).toEqual({ yellowBeforeMinutes: 240, reminderBeforeYellowMinutes: 120, forwardLimitDays: 1, retentionYears: 30 });
+    expect((await as(t, 'manager', { method: 'GET', url: '/cases/settings' })).json()).toEqual({ yellowBeforeMinutes: 240, reminderBeforeYellowMinutes: 120, forwardLimitDays: 1, signLimitDays: 1, retentionYears: 30 });
     const put = await as(t, 'manager', { method: 'PUT', url: '/cases/settings', payload: { yellowBeforeMinutes: 480, reminderBeforeYellowMinutes: 240, forwardLimitDays: 2 } });
     expect(put.statusCode).toBe(200);
     expect((await as(t, 'staff', { method: 'PUT', url: '/cases/settings', payload: {} })).statusCode).toBe(403);

@@ -14,6 +14,8 @@ import {
   lightOf,
   missingOf,
   replay,
+  holderOf,
+  routeProblem,
   taskDeadlineOf,
   targetsOf,
   type AcceptedKind,
@@ -151,6 +153,61 @@ describe('the six kinds through their lifecycle', () => {
   });
 });
 
+describe('上报件 between halls of the network', () => {
+  const up = { toHallId: 'h-county', departmentId: 'd-county', signLimitDays: 1 };
+  const takenIn = receive('2025-09-30T09:00', 'promised', { takeInOnly: true });
+
+  it('goes up to sign, is decided above, comes back for the applicant, one log and one status at a time', () => {
+    const log = [
+      takenIn,
+      step('transfer', '2025-09-30T09:10', up),
+      step('sign', '2025-10-09T09:00', { limitDays: 5 }),
+      step('accept', '2025-10-09T10:00'),
+      step('complete', '2025-10-10T10:00'),
+      step('send_back', '2025-10-10T11:00'),
+      step('pick_up', '2025-10-11T09:00'),
+    ];
+    const { statuses, state } = walk(log);
+    expect(statuses).toEqual(['received', 'transferred', 'received', 'accepted', 'completed', 'completed', 'delivered']);
+    expect(state).toMatchObject({ kind: 'escalated', limitDays: 5, route: { toHallId: 'h-county', signedAt: local('2025-10-09T09:00'), returnedAt: local('2025-10-10T11:00') } });
+    // The time to sign runs on the transfer, not pausable; the deciding hall's own limit from its acceptance.
+    const sent = replay(log.slice(0, 2));
+    expect(sent.clock).toEqual({ startAt: local('2025-09-30T09:10'), limitDays: 1, pausable: false });
+    expect(deadlineOf(replay(log.slice(0, 3)), time)).toBeNull();
+    expect(replay(log.slice(0, 4)).clock).toMatchObject({ startAt: local('2025-10-09T10:00'), limitDays: 5 });
+  });
+
+  it('lets each hall act only while it holds the case', () => {
+    const sent = replay([takenIn, step('transfer', '2025-09-30T09:10', up)]);
+    expect(routeProblem(sent, 'sign', 'origin')).toBe('办件已转报上级中心，待对方签收');
+    expect(routeProblem(sent, 'sign', 'upper')).toBeNull();
+    const signed = applyAction(sent, { action: 'sign', at: local('2025-10-09T09:00'), facts: { limitDays: 5 } });
+    expect(holderOf(signed)).toBe('upper');
+    expect(routeProblem(signed, 'accept', 'upper')).toBeNull();
+    expect(routeProblem(signed, 'return', 'origin')).toBe('办件由上级中心办理中，结果回传后才能继续');
+    expect(routeProblem(signed, 'transfer', 'upper')).toBe('办件只能由收件的中心转报一次');
+    const done = applyAction(applyAction(signed, { action: 'accept', at: local('2025-10-09T10:00'), facts: EMPTY }), { action: 'complete', at: local('2025-10-10T10:00'), facts: EMPTY });
+    expect(routeProblem(done, 'pick_up', 'upper')).toBe('结果由收件中心交给申请人，请先回传结果');
+    expect(routeProblem(done, 'pick_up', 'origin')).not.toBeNull();
+    const back = applyAction(done, { action: 'send_back', at: local('2025-10-10T11:00'), facts: EMPTY });
+    expect([routeProblem(back, 'pick_up', 'origin'), routeProblem(back, 'send_back', 'upper')]).toEqual([null, '只有签收办理的上级中心可以回传结果']);
+    // A refusal above goes back with its notice at once.
+    const refused = applyAction(signed, { action: 'return', at: local('2025-10-09T11:00'), facts: EMPTY });
+    expect([refused.status, holderOf(refused)]).toEqual(['returned', 'origin']);
+  });
+
+  it('keeps a hall that only takes the item in from deciding it, and a completed file waits there to go up', () => {
+    const short = receive('2025-09-30T09:00', 'promised', { takeInOnly: true, received: ['a'] });
+    expect(routeProblem(replay([short]), 'accept', 'origin')).toBe('本中心对该事项只收件转报，请转报上级中心办理');
+    const complete = replay([short, step('correct', '2025-09-30T09:05'), step('supplement', '2025-10-09T09:00', { materials: ['b'] })]);
+    expect(complete).toMatchObject({ status: 'received', clock: null });
+    expect(routeProblem(complete, 'transfer', 'origin')).toBeNull();
+    // Declined above: back at the station as received, free to go up again.
+    const declined = replay([short, step('correct', '2025-09-30T09:05'), step('supplement', '2025-10-09T09:00', { materials: ['b'] }), step('transfer', '2025-10-09T09:10', up), step('decline', '2025-10-09T10:00')]);
+    expect(declined).toMatchObject({ status: 'received', route: null, kind: 'promised' });
+  });
+});
+
 describe('the table of allowed moves', () => {
   /** A case standing in `status`, with facts that let every listed move go somewhere. */
   function standingIn(status: CaseStatus): CaseState {
@@ -169,6 +226,8 @@ describe('the table of allowed moves', () => {
       clock: null,
       pauses: status === 'paused' ? [{ kind: 'hearing', from: local('2025-09-30T10:00'), to: null }] : [],
       finishedAt: null,
+      takeInOnly: false,
+      route: status === 'transferred' ? { toHallId: 'h-county', departmentId: 'd-county', sentAt: local('2025-09-30T10:00'), signedAt: null, returnedAt: null } : null,
     };
   }
   const FACTS: { [A in CaseAction]: ActionFacts[A] } = {
@@ -187,6 +246,10 @@ describe('the table of allowed moves', () => {
     schedule_pickup: EMPTY,
     pick_up: EMPTY,
     mail: EMPTY,
+    transfer: { toHallId: 'h-county', departmentId: 'd-county', signLimitDays: 1 },
+    sign: { limitDays: 5 },
+    decline: EMPTY,
+    send_back: EMPTY,
   };
   const move = (status: CaseStatus, action: CaseAction) =>
     applyAction(standingIn(status), { action, at: local('2025-10-09T09:00'), facts: FACTS[action] } as Exclude<LogEntry, { action: 'receive' }>);

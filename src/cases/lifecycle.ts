@@ -8,6 +8,7 @@ import {
   STATUS_LABELS,
   targetsOf,
   type AcceptedKind,
+  type CaseAction,
   type CaseKind,
   type CaseStatus,
   type LogAction,
@@ -26,6 +27,8 @@ export interface ActionFacts {
     required: string[];
     received: string[];
     tasks: { departmentId: string; limitDays: number }[];
+    /** The hall only takes the item in (收件转报, the catalogue per level): a hall above decides it. */
+    takeInOnly?: boolean;
   };
   accept: Record<string, never>;
   correct: Record<string, never>;
@@ -42,6 +45,12 @@ export interface ActionFacts {
   schedule_pickup: Record<string, never>;
   pick_up: Record<string, never>;
   mail: Record<string, never>;
+  /** To the hall above that decides the item: its department for it, and the working days it has to sign. */
+  transfer: { toHallId: string; departmentId: string | null; signLimitDays: number };
+  /** The deciding hall's own promised limit for the item, which runs from its acceptance. */
+  sign: { limitDays: number };
+  decline: Record<string, never>;
+  send_back: Record<string, never>;
 }
 
 export type LogEntry = { [A in LogAction]: { action: A; at: number; facts: ActionFacts[A] } }[LogAction];
@@ -51,6 +60,19 @@ export interface PauseSpan {
   from: number;
   to: number | null;
 }
+
+/** A case's way to a hall above it and back (上报件 within the network): one hop, from the receiving hall. */
+export interface CaseRoute {
+  toHallId: string;
+  /** The deciding hall's department for the item; null when its catalogue names none (the whole hall sees it). */
+  departmentId: string | null;
+  sentAt: number;
+  signedAt: number | null;
+  returnedAt: number | null;
+}
+
+/** Which hall a staff member acts for: the one that received the case, or the one it was transferred to. */
+export type CaseSide = 'origin' | 'upper';
 
 /** A running time limit: from `startAt`, `limitDays` working days, stopped by pauses when pausable. */
 export interface CaseClock {
@@ -74,6 +96,8 @@ export interface CaseState {
   clock: CaseClock | null;
   pauses: PauseSpan[];
   finishedAt: number | null;
+  takeInOnly: boolean;
+  route: CaseRoute | null;
 }
 
 export const missingOf = (state: Pick<CaseState, 'required' | 'received'>) => state.required.filter((id) => !state.received.includes(id));
@@ -103,6 +127,10 @@ export function applyAction(state: CaseState, entry: Exclude<LogEntry, { action:
     next.status = status;
     next.finishedAt = at;
   };
+  // A refusal by the deciding hall ends its part: the written notice goes back with the case at once.
+  const handBack = () => {
+    if (holderOf(state) === 'upper') next.route = { ...state.route!, returnedAt: at };
+  };
   switch (entry.action) {
     case 'accept':
       next.status = inProgress(state);
@@ -115,22 +143,29 @@ export function applyAction(state: CaseState, entry: Exclude<LogEntry, { action:
     case 'supplement': {
       next.received = [...new Set([...state.received, ...entry.facts.materials])];
       if (missingOf(next).length === 0) {
-        next.status = inProgress(state);
         next.kind = state.acceptedKind;
-        startClock();
+        if (state.takeInOnly && holderOf(state) === 'origin') {
+          next.status = 'received';
+        } else {
+          next.status = inProgress(state);
+          startClock();
+        }
       }
       break;
     }
     case 'reject':
       next.kind = 'returned';
       finish('not_accepted');
+      handBack();
       break;
     case 'return':
       next.kind = 'returned';
       finish('returned');
+      handBack();
       break;
     case 'no_approval':
       finish('not_required');
+      handBack();
       break;
     case 'escalate':
       next.status = 'escalated';
@@ -169,6 +204,27 @@ export function applyAction(state: CaseState, entry: Exclude<LogEntry, { action:
     case 'mail':
       next.status = 'delivered';
       break;
+    case 'transfer':
+      next.status = 'transferred';
+      next.kind = 'escalated';
+      next.clock = { startAt: at, limitDays: entry.facts.signLimitDays, pausable: false };
+      next.route = { toHallId: entry.facts.toHallId, departmentId: entry.facts.departmentId, sentAt: at, signedAt: null, returnedAt: null };
+      break;
+    case 'sign':
+      next.status = 'received';
+      next.clock = null;
+      next.limitDays = entry.facts.limitDays;
+      next.route = state.route && { ...state.route, signedAt: at };
+      break;
+    case 'decline':
+      next.status = 'received';
+      next.kind = state.acceptedKind;
+      next.clock = null;
+      next.route = null;
+      break;
+    case 'send_back':
+      next.route = state.route && { ...state.route, returnedAt: at };
+      break;
   }
   // The table is the contract: a rule above that strays from it is a bug, not a move.
   if (!targets.includes(next.status)) throw new Error(`lifecycle rule for ${entry.action} led to ${next.status}, not in the table`);
@@ -194,12 +250,40 @@ export function replay(log: readonly LogEntry[]): CaseState {
     clock: null,
     pauses: [],
     finishedAt: null,
+    takeInOnly: f.takeInOnly ?? false,
+    route: null,
   };
   for (const entry of rest) {
     if (entry.action === 'receive') throw new Error('a case log has one receive');
     state = applyAction(state, entry);
   }
   return state;
+}
+
+/** The hall that holds the case: the deciding hall from signing until its result or refusal goes back. */
+export const holderOf = (state: Pick<CaseState, 'route'>): CaseSide =>
+  state.route && state.route.signedAt !== null && state.route.returnedAt === null ? 'upper' : 'origin';
+
+const DELIVERY: readonly CaseAction[] = ['schedule_pickup', 'pick_up', 'mail'];
+/** What only a hall that decides the item may do. */
+const DECIDING: readonly CaseAction[] = ['accept', 'reject', 'no_approval', 'escalate'];
+
+/**
+ * Why the hall on `side` may not take an action the table allows, or null when it may: a transferred case
+ * waits for the deciding hall to sign; then that hall decides and the receiving hall waits; the result is
+ * handed to the applicant where the case was received, once it is back.
+ */
+export function routeProblem(state: CaseState, action: CaseAction, side: CaseSide): string | null {
+  if (state.status === 'transferred') return side === 'upper' ? null : '办件已转报上级中心，待对方签收';
+  if (action === 'transfer') {
+    if (side !== 'origin' || state.route) return '办件只能由收件的中心转报一次';
+    return state.tasks.length ? '联办件由本中心牵头办理，不能转报上级中心' : null;
+  }
+  if (action === 'send_back') return side === 'upper' && holderOf(state) === 'upper' ? null : '只有签收办理的上级中心可以回传结果';
+  if (side !== holderOf(state)) return side === 'upper' ? '办件已回传收件中心' : '办件由上级中心办理中，结果回传后才能继续';
+  if (side === 'upper' && DELIVERY.includes(action)) return '结果由收件中心交给申请人，请先回传结果';
+  if (side === 'origin' && state.takeInOnly && DECIDING.includes(action)) return '本中心对该事项只收件转报，请转报上级中心办理';
+  return null;
 }
 
 export interface HallTime {

@@ -19,6 +19,8 @@ export interface SmsContext {
   serviceName: string;
   caseNumber: string;
   queryUrl: string;
+  /** Where the applicant books a slot to pick the result up (预约领取). */
+  pickupUrl: string;
 }
 
 const clip = (s: string, max: number) => ([...s].length > max ? `${[...s].slice(0, max - 1).join('')}…` : s);
@@ -45,7 +47,7 @@ export function applicantSms(c: SmsContext, e: ApplicantEvent): string {
     case 'completed':
       return e.delivery === 'post'
         ? `${head}已办结，办理结果将通过 EMS 邮寄给您。${tail}`
-        : `${head}已办结，请凭受理通知书到${e.windowName ?? '受理窗口'}领取，也可预约领取时间。${tail}`;
+        : `${head}已办结，请凭受理通知书到${e.windowName ?? '受理窗口'}领取，也可预约领取时间：${c.pickupUrl} 。${tail}`;
     case 'pickup_scheduled':
       return `${head}已为您预约于${chineseDate(e.pickupAt, true)}到${e.windowName ?? '受理窗口'}领取办理结果。${tail}`;
     case 'mailed':

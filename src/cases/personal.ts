@@ -1,13 +1,12 @@
-import { dataKey } from '../shared/data-key.js';
 import type { Db } from '../db/client.js';
-import { decrypt, encrypt } from '../shared/crypto.js';
+import { keyring, type Keyring } from '../shared/data-key.js';
 import type { Agent } from './schemas.js';
 import type { CaseRow } from './tables.js';
 
 /**
- * Sealing and opening personal numbers (ID numbers, phones) with the hall network's data key, for cases and
- * feedback. `open` takes the sealed column and, for rows written before migration 0014 and not yet sealed
- * by the retention run, the old clear column.
+ * Sealing and opening personal numbers (ID numbers, phones) with the hall network's keyring, for cases and
+ * feedback, where a value may be absent. `open` takes the sealed column and, for rows written before
+ * migration 0014 and not yet sealed by the retention run, the old clear column.
  */
 export interface PersonalData {
   seal(value: string): string;
@@ -15,32 +14,18 @@ export interface PersonalData {
   open(sealed: string | null | undefined, legacyClear?: string | null): string | null;
 }
 
-const cache = new WeakMap<object, Promise<PersonalData>>();
-
-/**
- * The sealer of the application's handle `db`, cached per handle. Inside a transaction pass it as `via`:
- * a first load then reads the key through the transaction (PGlite has one connection, and a read on `db`
- * would wait for the transaction to end), and is not cached, since a key first written by a transaction
- * that rolls back must not outlive it.
- */
-export function personalData(db: Db, via: Db = db): Promise<PersonalData> {
-  let hit = cache.get(db);
-  if (!hit && via !== db) return dataKey(via).then(sealer);
-  if (!hit) {
-    hit = dataKey(via).then(sealer);
-    cache.set(db, hit);
-    hit.catch(() => cache.delete(db));
-  }
-  return hit;
+/** On the database or inside a transaction: the keyring decides what it may cache. */
+export function personalData(db: Db): Promise<PersonalData> {
+  return keyring(db).then(sealer);
 }
 
-function sealer(key: Buffer): PersonalData {
+function sealer(ring: Keyring): PersonalData {
   function seal(value: string): string;
   function seal(value: string | null | undefined): string | null;
   function seal(value: string | null | undefined): string | null {
-    return value === null || value === undefined ? null : encrypt(key, value);
+    return value === null || value === undefined ? null : ring.seal(value);
   }
-  return { seal, open: (sealed, legacyClear = null) => (sealed ? decrypt(key, sealed) : legacyClear) };
+  return { seal, open: (sealed, legacyClear = null) => (sealed ? ring.open(sealed) : legacyClear) };
 }
 
 type SealedContacts = Pick<CaseRow, 'applicantIdNumberEnc' | 'applicantIdNumber' | 'applicantPhoneEnc' | 'applicantPhone' | 'agent' | 'agentEnc'>;

@@ -7,8 +7,8 @@ import { actorOf } from '../auth/service.js';
 import { ServiceCode } from '../catalog/schemas.js';
 import { CalendarDate } from '../calendar/schemas.js';
 import { createCaseService } from './service.js';
-import { toCsv, toJsonLines } from './exchange.js';
-import { ActionInput, Board, CaseInput, CaseList, CaseSettings, CaseStatus, CaseView, Checklist, DeskInfo, Light, PublicCase } from './schemas.js';
+import { createFrontDbExport, ExportQuery, exportFilename, exportRange, toCsv, toJsonLines } from './exchange.js';
+import { ActionInput, Board, CaseInbox, CaseInput, CaseList, CaseSettings, CaseStatus, CaseView, Checklist, DeskInfo, Light, PublicCase } from './schemas.js';
 
 const DESK = ['staff', 'leader', 'manager'] as const;
 const READERS = ['staff', 'leader', 'manager', 'supervisor'] as const;
@@ -27,6 +27,7 @@ const origin = (req: { protocol: string; host: string }) => `${req.protocol}://$
 
 export function registerCaseRoutes(app: Api, ctx: AppContext): void {
   const cases = createCaseService(ctx);
+  const frontDb = createFrontDbExport(ctx);
 
   app.post('/cases', {
     config: { access: DESK },
@@ -42,16 +43,17 @@ export function registerCaseRoutes(app: Api, ctx: AppContext): void {
     config: { access: ['manager'] },
     schema: {
       tags: ['cases'],
-      summary: '导出办件到省级前置库（JSON Lines 或 CSV，按受理日期，最多 31 天）',
-      querystring: z.object({ from: CalendarDate, to: CalendarDate, format: z.enum(['jsonl', 'csv']).default('jsonl') }),
+      summary: '导出办件到省级前置库：办件、办理过程、材料、结果、收费、评价各一表（JSON Lines 或 CSV；按受理日期最多 31 天，或 since 起的增量）',
+      querystring: ExportQuery,
     },
     handler: async (req, reply) => {
-      const { from, to, format } = req.query;
-      const records = await cases.frontDbExport(currentUser(req), from, to);
+      const { table, format } = req.query;
+      const range = exportRange(req.query);
+      const rows = await frontDb.exportTable(currentUser(req), table, range);
       return reply
         .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
-        .header('content-disposition', `attachment; filename="cases-${from}-${to}.${format}"`)
-        .send(format === 'csv' ? toCsv(records) : toJsonLines(records));
+        .header('content-disposition', `attachment; filename="${exportFilename(table, range, format)}"`)
+        .send(format === 'csv' ? toCsv(table, rows) : toJsonLines(table, rows));
     },
   });
 
@@ -77,6 +79,17 @@ export function registerCaseRoutes(app: Api, ctx: AppContext): void {
       const { due_before: dueBefore, ...filter } = req.query;
       return cases.list(currentUser(req), { ...filter, dueBefore });
     },
+  });
+
+  app.get('/cases/inbox', {
+    config: { access: READERS },
+    schema: {
+      tags: ['cases'],
+      summary: '上报件收件箱：下级中心转报本中心办理的办件（待签收在前；all=1 含已回传的）',
+      querystring: z.object({ all: z.enum(['0', '1']).default('0') }),
+      response: { 200: CaseInbox },
+    },
+    handler: async (req) => cases.inbox(currentUser(req), req.query.all === '1'),
   });
 
   app.get('/cases/board', {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MaterialId, ServiceCode } from '../catalog/schemas.js';
+import { HallCodeParams } from '../org/schemas.js';
 import { isLandlinePhone, isMobilePhone } from '../shared/identity.js';
 import { CASE_KINDS, CASE_STATUSES, PAUSE_KINDS } from './states.js';
 
@@ -98,6 +99,9 @@ const Escalate = z.object({
   ...reason,
 });
 
+/** To a hall above in the network that decides the item; without `hall`, the nearest one that does. */
+const Transfer = z.object({ action: z.literal('transfer'), hall: HallCodeParams.shape.code.optional(), ...reason });
+
 export const ActionInput = z.discriminatedUnion(
   'action',
   [
@@ -116,13 +120,17 @@ export const ActionInput = z.discriminatedUnion(
     z.object({ action: z.literal('schedule_pickup'), pickupAt: InstantInput, ...reason }),
     z.object({ action: z.literal('pick_up'), ...reason }),
     z.object({ action: z.literal('mail'), trackingNumber: TrackingNumber, ...reason }),
+    Transfer,
+    z.object({ action: z.literal('sign'), ...reason }),
+    z.object({ action: z.literal('decline'), reason: Text('退回理由', 500) }),
+    z.object({ action: z.literal('send_back'), ...reason }),
   ],
   { message: '不支持的操作' },
 );
 export type ActionInput = z.infer<typeof ActionInput>;
 
 /** What the window decides at receipt; `receive` only registers the application (收件) for a later decision. */
-export const Decision = z.discriminatedUnion('action', [Accept, Correct, Reject, NoApproval, Return, Escalate, z.object({ action: z.literal('receive') })], {
+export const Decision = z.discriminatedUnion('action', [Accept, Correct, Reject, NoApproval, Return, Escalate, Transfer, z.object({ action: z.literal('receive') })], {
   message: '不支持的受理决定',
 });
 export type Decision = z.infer<typeof Decision>;
@@ -131,6 +139,8 @@ export const CaseInput = z.object({
   serviceCode: ServiceCode,
   applicant: ApplicantInput,
   agent: AgentInput.nullable().optional(),
+  /** A registered agent (代办员) of the hall who carries the case to the deciding hall and back. */
+  agentId: Uuid('代办员').optional(),
   /** Ids of the guide's materials handed in. */
   materials: MaterialIds,
   /** Conditional materials (委托他人办理的 ...) whose condition does not apply to this application. */
@@ -153,6 +163,8 @@ export const CaseSettings = z.object({
   reminderBeforeYellowMinutes: z.number().int().min(0).max(4800).default(120),
   /** Working days the hall commits to for forwarding an escalated case (上报件报送时限). */
   forwardLimitDays: z.number().int().min(0).max(30).default(1),
+  /** Working days a hall has to sign for a case a lower hall transferred to it (签收时限); a local choice. */
+  signLimitDays: z.number().int().min(0).max(10).default(1),
   /**
    * Years after receipt when a finished case's personal fields are anonymised (the nightly retention run).
    * domain.md names no period: 30 years, the longest archive term for case files, is the default.
@@ -211,7 +223,22 @@ export const HistoryEntry = z.object({
   reason: z.string().nullable(),
   payload: z.record(z.string(), z.unknown()),
   at: Instant,
+  /** The hall whose staff made the move (a transferred case is moved by two halls). */
+  hall: z.string(),
 });
+
+const HallRef = z.object({ code: z.string(), name: z.string() });
+/** A case's way to the hall above that decides it, and back; `stage` is where it stands now. */
+export const CaseRouteView = z.object({
+  from: HallRef,
+  to: HallRef,
+  department: Named,
+  sentAt: Instant,
+  signedAt: Instant.nullable(),
+  returnedAt: Instant.nullable(),
+  stage: z.enum(['to_sign', 'deciding', 'returned']),
+});
+export type CaseRouteView = z.infer<typeof CaseRouteView>;
 
 export const NoticeSummary = z.object({ seq: z.number(), type: NoticeType, title: z.string(), issuedAt: Instant, issuedBy: z.string() });
 
@@ -262,7 +289,11 @@ export const CaseView = z.object({
     trackingNumber: z.string().nullable(),
     deliveredAt: Instant.nullable(),
   }),
+  /** The moves the table allows and the reader's hall may make now. */
   allowedActions: z.array(z.string()),
+  route: CaseRouteView.nullable(),
+  /** Whether the reader's hall received the case or was asked to decide it. */
+  side: z.enum(['origin', 'upper']),
   history: z.array(HistoryEntry),
   notices: z.array(NoticeSummary),
 });
@@ -285,6 +316,11 @@ export const CaseListItem = z.object({
 });
 export type CaseListItem = z.infer<typeof CaseListItem>;
 export const CaseList = z.object({ total: z.number(), items: z.array(CaseListItem) });
+/** The deciding hall's inbox: cases lower halls transferred to it, those it holds first, by due date. */
+export const CaseInbox = z.object({
+  items: z.array(CaseListItem.extend({ fromHall: HallRef, stage: CaseRouteView.shape.stage })),
+});
+export type CaseInbox = z.infer<typeof CaseInbox>;
 
 export const LightCounts = z.object({
   green: z.number(),

@@ -1,5 +1,5 @@
 import QRCode from 'qrcode';
-import { and, asc, count, desc, eq, gte, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import type { AppContext } from '../server/context.js';
 import { DomainError, forbidden, notFound, validationFailed } from '../server/errors.js';
@@ -11,7 +11,7 @@ import { isOpenAt } from '../calendar/hours.js';
 import type { Light } from '../calendar/lights.js';
 import { formatInstant, fromLocal, localDate } from '../calendar/zone.js';
 import { createCatalogService } from '../catalog/service.js';
-import { services } from '../catalog/tables.js';
+import { hallCatalog, services } from '../catalog/tables.js';
 import { cancelTimer, scheduleTimer, type TimerHandler } from '../jobs/timers.js';
 import { enqueueNotice } from '../notify/outbox.js';
 import { departments, halls, windows, windowServices } from '../org/tables.js';
@@ -34,12 +34,15 @@ import {
   allowedActions,
   applyAction,
   deadlineOf,
+  holderOf,
   isAllowed,
   lightOf,
   replay,
+  routeProblem,
   taskDeadlineOf,
   type ActionFacts,
   type CaseAction,
+  type CaseSide,
   type CaseState,
   type CaseStatus,
   type HallTime,
@@ -55,6 +58,8 @@ import {
   type Board,
   type CaseInput,
   type CaseMaterial,
+  type CaseInbox,
+  type CaseRouteView,
   type CaseView,
   type Checklist,
   type DeskInfo,
@@ -62,12 +67,13 @@ import {
   type NoticeType,
   type PublicCase,
 } from './schemas.js';
+import { checkCarrier } from '../agents/service.js';
 import { caseActions, caseCounters, caseNotices, cases, caseTasks, type CaseActionRow, type CaseRow } from './tables.js';
 import { iso, listItem, maskApplicantNumber, publicCase } from './views.js';
 import { openContacts, personalData } from './personal.js';
-import { instant, type FrontDbRecord } from './exchange.js';
 import { ensureRetentionRun, RETENTION_TIMER, runRetention } from './retention.js';
 import { caseRatingQr, inviteCaseRating } from '../feedback/ratings.js';
+import { closePickup } from '../appointments/pickup.js';
 
 /** Timer kind: a case's light changes (reminder, yellow, red). */
 export const LIGHT_TIMER = 'case.light';
@@ -76,8 +82,7 @@ const HALL_WIDE = ['admin', 'manager', 'supervisor'] as const;
 const MANAGERS = ['admin', 'manager'] as const;
 const SERVED_TICKET = ['called', 'serving', 'done'];
 const BOARD_PAGE = 100;
-/** Days one 前置库 export may span: a month of a busy hall (~75,000 cases) stays a file of tens of MB. */
-export const EXPORT_MAX_DAYS = 31;
+const INBOX_PAGE = 200;
 
 interface HallContext {
   id: string;
@@ -150,15 +155,16 @@ export function createCaseService(ctx: AppContext) {
     };
   }
 
-  const personal = (via: Db = db) => personalData(db, via);
+  const personal = (via: Db = db) => personalData(via);
 
   /** The applicant's and the agent's numbers in clear, for staff, notices and messages. */
   async function contactsOf(tx: Db, row: CaseRow) {
     return openContacts(await personal(tx), row);
   }
 
-  const queryUrl = (hall: HallContext, caseNumber: string, origin: string) =>
-    `${hall.publicUrl ?? origin}/portal/cases?no=${encodeURIComponent(caseNumber)}`;
+  /** A portal page of the case: its progress query, or (page 'pickup') booking the pick-up of its result. */
+  const queryUrl = (hall: HallContext, caseNumber: string, origin: string, page: 'cases' | 'pickup' = 'cases') =>
+    `${hall.publicUrl ?? origin}/portal/${page}?no=${encodeURIComponent(caseNumber)}`;
 
   // ---- scope: staff see their windows' and department's cases (joint ones they take part in too),
   // leaders their department's, managers and supervisors the whole hall.
@@ -166,19 +172,29 @@ export function createCaseService(ctx: AppContext) {
   function scopeWhere(user: AuthUser): SQL {
     const inHall = eq(cases.hallId, user.hallId);
     if (hasRole(user, HALL_WIDE)) return inHall;
-    const parts: SQL[] = [];
+    const parts: SQL[] = [sql`exists (select 1 from departments d where d.id = ${cases.departmentId} and d.hall_id <> ${cases.hallId})`];
     if (user.windowIds.length) parts.push(inArray(cases.windowId, user.windowIds));
     if (user.departmentId) {
       parts.push(eq(cases.departmentId, user.departmentId));
       parts.push(sql`exists (select 1 from case_tasks ct where ct.case_id = ${cases.id} and ct.department_id = ${user.departmentId})`);
     }
-    return parts.length ? and(inHall, or(...parts))! : sql`false`;
+    return and(inHall, or(...parts))!;
   }
 
+  /** The reader's part in a case: the hall that received it, the hall it was transferred to, or none. */
+  const sideOf = (user: AuthUser, row: Pick<CaseRow, 'hallId' | 'transferHallId'>): CaseSide | null =>
+    row.hallId === user.hallId ? 'origin' : row.transferHallId === user.hallId ? 'upper' : null;
+
   async function canSee(tx: Db, user: AuthUser, row: CaseRow): Promise<boolean> {
-    if (row.hallId !== user.hallId) return false;
+    const side = sideOf(user, row);
+    if (!side) return false;
+    // At the deciding hall: its hall-wide roles and the department named for the item (anyone there when none is).
+    if (side === 'upper') return hasRole(user, HALL_WIDE) || row.transferDepartmentId === null || row.transferDepartmentId === user.departmentId;
     if (hasRole(user, HALL_WIDE)) return true;
     if (row.windowId && user.windowIds.includes(row.windowId)) return true;
+    // An item of a hall above, taken in here, is the whole station's: its departments are not this hall's.
+    const [dept] = await tx.select({ hallId: departments.hallId }).from(departments).where(eq(departments.id, row.departmentId));
+    if (dept && dept.hallId !== row.hallId) return true;
     if (!user.departmentId) return false;
     if (row.departmentId === user.departmentId) return true;
     const [task] = await tx
@@ -191,7 +207,10 @@ export function createCaseService(ctx: AppContext) {
   /** A case the user may see; any other (another hall, another department, no such number) is 404 alike. */
   async function findCase(tx: Db, user: AuthUser, caseNumber: string, lock = false): Promise<CaseRow> {
     if (!isCaseNumber(caseNumber)) throw notFound('办件', { caseNumber });
-    const query = tx.select().from(cases).where(and(eq(cases.caseNumber, caseNumber), eq(cases.hallId, user.hallId)));
+    const query = tx
+      .select()
+      .from(cases)
+      .where(and(eq(cases.caseNumber, caseNumber), or(eq(cases.hallId, user.hallId), eq(cases.transferHallId, user.hallId))));
     const [row] = lock ? await query.for('update') : await query;
     if (!row || !(await canSee(tx, user, row))) throw notFound('办件', { caseNumber });
     return row;
@@ -288,6 +307,9 @@ export function createCaseService(ctx: AppContext) {
         finishedAt: state.finishedAt === null ? null : new Date(state.finishedAt),
         materials,
         missingMaterials: missing,
+        transferHallId: state.route?.toHallId ?? null,
+        transferDepartmentId: state.route?.departmentId ?? null,
+        heldUpstream: holderOf(state) === 'upper',
         updatedAt: now,
         ...extra,
       })
@@ -387,7 +409,7 @@ export function createCaseService(ctx: AppContext) {
       channel: 'sms',
       recipient: to,
       template: `case.${event.event}`,
-      body: applicantSms({ hallName: hall.name, serviceName: row.serviceName, caseNumber: row.caseNumber, queryUrl: queryUrl(hall, row.caseNumber, origin) }, event),
+      body: applicantSms({ hallName: hall.name, serviceName: row.serviceName, caseNumber: row.caseNumber, queryUrl: queryUrl(hall, row.caseNumber, origin), pickupUrl: queryUrl(hall, row.caseNumber, origin, 'pickup') }, event),
       params: { caseNumber: row.caseNumber },
       dedupeKey: `case:${row.id}:sms:${actionSeq}`,
       at: now,
@@ -425,7 +447,9 @@ export function createCaseService(ctx: AppContext) {
         break;
       case 'complete':
       case 'task_complete':
-        if (row.status === 'completed') {
+      case 'send_back':
+        // A case decided above is finished for the applicant when its result is back where they applied.
+        if (row.status === 'completed' && !row.heldUpstream) {
           await issueNotice(tx, hall, row, 'completion', seq, actor, origin, now);
           await smsApplicant(tx, hall, row, { event: 'completed', delivery: row.deliveryMethod, windowName: (await names()).window }, seq, origin, now);
           await inviteCaseRating(tx, { ...row, applicantPhone: (await contactsOf(tx, row)).phone }, now);
@@ -457,6 +481,9 @@ export function createCaseService(ctx: AppContext) {
     const log = await logOf(tx, row.id);
     const state = stateOf(row, log);
     if (!isAllowed(state.status, input.action)) throw invalidTransition(state.status, input.action);
+    const side = sideOf(user, row)!;
+    const problem = routeProblem(state, input.action, side);
+    if (problem) throw new DomainError(409, 'INVALID_TRANSITION', problem, { status: state.status, action: input.action, allowed: allowedFor(state, side) });
 
     let facts: ActionFacts[CaseAction] = {};
     const extra: Partial<typeof cases.$inferInsert> = {};
@@ -526,8 +553,29 @@ export function createCaseService(ctx: AppContext) {
         extra.trackingNumber = input.trackingNumber;
         extra.deliveredAt = now;
         break;
+      case 'transfer': {
+        const target = await transferTarget(tx, row, input.hall);
+        facts = { toHallId: target.id, departmentId: target.departmentId, signLimitDays: hall.settings.signLimitDays };
+        payload.hall = target.code;
+        payload.toHall = target.name;
+        break;
+      }
+      case 'sign': {
+        // The deciding hall's own promised limit for the item, from its acceptance on.
+        const here = (await hallsAbove(tx, row)).find((h) => h.id === user.hallId);
+        facts = { limitDays: here?.limitDays ?? row.limitDays };
+        break;
+      }
+      case 'decline':
+      case 'send_back': {
+        const [origin] = await tx.select({ name: halls.name }).from(halls).where(eq(halls.id, row.hallId));
+        payload.toHall = origin?.name ?? '';
+        break;
+      }
       case 'pick_up':
         extra.deliveredAt = now;
+        // A pick-up booked ahead (预约领取) is closed with the hand-over.
+        await closePickup(tx, row.id, now, actor);
         break;
       default:
         break;
@@ -542,7 +590,8 @@ export function createCaseService(ctx: AppContext) {
     }
     const seq = log.length + 1;
     await tx.insert(caseActions).values({
-      hallId: row.hallId,
+      // The hall whose staff made the move: a transferred case is moved by two halls.
+      hallId: user.hallId,
       caseId: row.id,
       seq,
       action: input.action,
@@ -563,7 +612,7 @@ export function createCaseService(ctx: AppContext) {
     }
     const updated = await project(tx, hall, row, next, now, { ...extra, version: seq });
     await recordAudit(tx, actor, {
-      hallId: row.hallId,
+      hallId: user.hallId,
       action: `case.${input.action}`,
       entityType: 'case',
       entityId: row.caseNumber,
@@ -572,6 +621,48 @@ export function createCaseService(ctx: AppContext) {
     });
     await tellApplicant(tx, hall, state, updated, input.action, seq, actor, info.origin, now);
     return updated;
+  }
+
+  /** The halls above the case's hall, nearest first, and whether each decides its item: the item's own hall, a
+   * hall whose catalogue has an item of the same code, or one the catalogue per level says decides it. */
+  async function hallsAbove(tx: Db, row: CaseRow) {
+    const result = await tx.execute(sql`
+      with recursive up(id, depth) as (
+        select parent_id, 1 from halls where id = ${row.hallId} and parent_id is not null
+        union all select h.parent_id, up.depth + 1 from halls h join up on h.id = up.id where h.parent_id is not null)
+      select h.id, h.code, h.name, up.depth,
+        coalesce(own.department_id, case when item.hall_id = h.id then item.department_id end) as department_id,
+        coalesce(own.promised_limit_days, item.promised_limit_days) as limit_days,
+        (item.hall_id = h.id or own.id is not null or coalesce(hc.mode = 'decide', false)) as decides
+      from up join halls h on h.id = up.id
+      join services item on item.id = ${row.serviceId}
+      left join services own on own.hall_id = h.id and own.code = item.code
+      left join hall_catalog hc on hc.hall_id = h.id and hc.service_id = item.id
+      order by up.depth`);
+    type Above = { id: string; code: string; name: string; department_id: string | null; limit_days: number; decides: boolean };
+    const rows = ((result as { rows?: Above[] }).rows ?? (result as unknown as Above[])) as Above[];
+    return rows.map((r) => ({ id: r.id, code: r.code, name: r.name, departmentId: r.department_id, limitDays: Number(r.limit_days), decides: r.decides }));
+  }
+
+  /** The hall a case goes to: the one named, which must be above and decide the item, else the nearest that does. */
+  async function transferTarget(tx: Db, row: CaseRow, code: string | undefined) {
+    const above = await hallsAbove(tx, row);
+    const refused = (message: string) => new DomainError(409, 'TRANSFER_NOT_ALLOWED', message, { hall: code ?? null });
+    if (code === undefined) return above.find((h) => h.decides) ?? Promise.reject(refused('上级中心都不办理该事项，不能转报'));
+    const named = above.find((h) => h.code === code);
+    if (!named) throw refused('只能转报给本中心的上级中心');
+    if (!named.decides) throw refused(`${named.name}不办理该事项`);
+    return named;
+  }
+
+  /** The moves the table allows that the reader's hall may make now. */
+  const allowedFor = (state: CaseState, side: CaseSide) => allowedActions(state.status).filter((a) => routeProblem(state, a, side) === null);
+
+  /** The buttons of the case page: those moves, and a transfer only where a hall above decides the item. */
+  async function offeredMoves(tx: Db, row: CaseRow, state: CaseState, side: CaseSide): Promise<CaseAction[]> {
+    const moves = allowedFor(state, side);
+    if (!moves.includes('transfer') || (await hallsAbove(tx, row)).some((h) => h.decides)) return moves;
+    return moves.filter((a) => a !== 'transfer');
   }
 
   /** A decision, and for 即办件 done on the spot the completion in the same transaction. */
@@ -601,10 +692,20 @@ export function createCaseService(ctx: AppContext) {
     }
   }
 
+  /**
+   * The item a hall takes in under a code: its own, else one of a hall above that the catalogue per level
+   * lets it decide or take in and forward (`takeInOnly`: a hall above decides it).
+   */
   async function serviceByCode(tx: Db, hallId: string, code: string) {
-    const [service] = await tx.select().from(services).where(and(eq(services.hallId, hallId), eq(services.code, code)));
-    if (!service) throw notFound(`事项“${code}”`, { serviceCode: code });
-    return service;
+    const [own] = await tx.select().from(services).where(and(eq(services.hallId, hallId), eq(services.code, code)));
+    if (own) return { ...own, takeInOnly: false };
+    const [above] = await tx
+      .select({ service: services, mode: hallCatalog.mode })
+      .from(services)
+      .innerJoin(hallCatalog, and(eq(hallCatalog.serviceId, services.id), eq(hallCatalog.hallId, hallId)))
+      .where(and(eq(services.code, code), inArray(hallCatalog.mode, ['decide', 'forward'])));
+    if (!above) throw notFound(`事项“${code}”`, { serviceCode: code });
+    return { ...above.service, takeInOnly: above.mode === 'forward' };
   }
 
   /** The materials of the item's current published guide (none for an item never published). */
@@ -649,7 +750,7 @@ export function createCaseService(ctx: AppContext) {
     checkNumbers(input, today);
     if (info.idempotencyKey) {
       const [done] = await db.select().from(cases).where(and(eq(cases.hallId, user.hallId), eq(cases.idempotencyKey, info.idempotencyKey)));
-      if (done) return { replayed: true, view: await staffView(db, done) };
+      if (done) return { replayed: true, view: await staffView(db, done, 'origin') };
     }
     const service = await serviceByCode(db, user.hallId, input.serviceCode);
     const checklist = await checklistOf(service);
@@ -683,12 +784,21 @@ export function createCaseService(ctx: AppContext) {
       decision = { action: 'correct', corrections: decision?.action === 'correct' ? decision.corrections : [], reason: decision?.reason };
     }
     if (decision?.action === 'correct' && !missing.length && decision.corrections.length === 0) throw validationFailed('请列出需要补正的内容', { field: 'decision.corrections' });
-    const windowId = await receivingWindow(db, user, service.id, service.departmentId, input.windowId);
+    // A hall that only takes the item in sends a complete application up at once instead of accepting it.
+    if (service.takeInOnly && decision?.action === 'accept') decision = { action: 'transfer', reason: decision.reason };
+    // An item of a hall above is taken in at the station's own (综合) window, which its window list cannot name.
+    const windowId =
+      service.hallId === user.hallId
+        ? await receivingWindow(db, user, service.id, service.departmentId, input.windowId)
+        : input.windowId && user.windowIds.includes(input.windowId)
+          ? input.windowId
+          : (user.windowIds[0] ?? null);
     if (input.ticketId) {
       const [ticket] = await db.select({ status: tickets.status }).from(tickets).where(and(eq(tickets.id, input.ticketId), eq(tickets.hallId, user.hallId)));
       if (!ticket) throw notFound('号票', { ticketId: input.ticketId });
       if (!SERVED_TICKET.includes(ticket.status)) throw new DomainError(409, 'TICKET_NOT_SERVED', '该号票尚未叫号办理，不能据此收件', { ticketId: input.ticketId, status: ticket.status });
     }
+    if (input.agentId) await checkCarrier(db, user.hallId, input.agentId);
     const acceptedKind = input.joint ? 'joint' : service.kind;
     const a = input.applicant;
     const actor = actorOf(user);
@@ -708,6 +818,7 @@ export function createCaseService(ctx: AppContext) {
           required,
           received: input.materials,
           tasks: input.joint?.tasks.map((t) => ({ departmentId: t.departmentId, limitDays: t.limitDays })) ?? [],
+          takeInOnly: service.takeInOnly,
         };
         const [created] = await tx
           .insert(cases)
@@ -731,6 +842,7 @@ export function createCaseService(ctx: AppContext) {
             applicantContact: a.contactName ?? null,
             agent: input.agent ? { name: input.agent.name, authorization: input.agent.authorization } : null,
             agentEnc: input.agent ? pd.seal(JSON.stringify({ idNumber: normalizeIdNumber(input.agent.idNumber), phone: input.agent.phone })) : null,
+            agentId: input.agentId ?? null,
             queryPassword: input.queryPassword ?? null,
             materials,
             limitDays,
@@ -766,16 +878,16 @@ export function createCaseService(ctx: AppContext) {
           action: 'case.receive',
           entityType: 'case',
           entityId: caseNumber,
-          after: { serviceCode: service.code, kind: acceptedKind, materials: input.materials, missing, windowId, ticketId: input.ticketId ?? null },
+          after: { serviceCode: service.code, kind: acceptedKind, materials: input.materials, missing, windowId, ticketId: input.ticketId ?? null, agentId: input.agentId ?? null },
         });
         return decision ? decide(tx, hall, received, decision, user, info) : received;
       });
-      return { replayed: false, view: await staffView(db, row) };
+      return { replayed: false, view: await staffView(db, row, 'origin') };
     } catch (err) {
       // The same Idempotency-Key from a concurrent retry: answer with the case the other one created.
       if (info.idempotencyKey && isUniqueViolation(err)) {
         const [done] = await db.select().from(cases).where(and(eq(cases.hallId, user.hallId), eq(cases.idempotencyKey, info.idempotencyKey)));
-        if (done) return { replayed: true, view: await staffView(db, done) };
+        if (done) return { replayed: true, view: await staffView(db, done, 'origin') };
       }
       throw err;
     }
@@ -783,9 +895,27 @@ export function createCaseService(ctx: AppContext) {
 
   // ---- views
 
-  async function staffView(tx: Db, row: CaseRow): Promise<CaseView> {
+  /** A transferred case's way between the halls, with their names, for the case page. */
+  async function routeView(tx: Db, row: CaseRow, state: CaseState, hallNames: Map<string, { code: string; name: string }>): Promise<CaseRouteView | null> {
+    const route = state.route;
+    if (!route) return null;
+    const [dept] = route.departmentId ? await tx.select({ id: departments.id, name: departments.name }).from(departments).where(eq(departments.id, route.departmentId)) : [];
+    return {
+      from: hallNames.get(row.hallId)!,
+      to: hallNames.get(route.toHallId)!,
+      department: dept ?? { id: '', name: '' },
+      sentAt: formatInstant(route.sentAt),
+      signedAt: route.signedAt === null ? null : formatInstant(route.signedAt),
+      returnedAt: route.returnedAt === null ? null : formatInstant(route.returnedAt),
+      stage: route.signedAt === null ? 'to_sign' : route.returnedAt === null ? 'deciding' : 'returned',
+    };
+  }
+
+  async function staffView(tx: Db, row: CaseRow, side: CaseSide): Promise<CaseView> {
     const log = await logOf(tx, row.id);
     const state = replay(entriesOf(log));
+    const hallIds = [...new Set([row.hallId, ...log.map((a) => a.hallId), ...(state.route ? [state.route.toHallId] : [])])];
+    const hallNames = new Map((await tx.select({ id: halls.id, code: halls.code, name: halls.name }).from(halls).where(inArray(halls.id, hallIds))).map((h) => [h.id, { code: h.code, name: h.name }]));
     const [service] = await tx.select({ code: services.code }).from(services).where(eq(services.id, row.serviceId));
     const names = await namesOf(tx, row);
     const [handler] = row.handlerId ? await tx.select({ name: users.displayName, username: users.username }).from(users).where(eq(users.id, row.handlerId)) : [];
@@ -854,8 +984,11 @@ export function createCaseService(ctx: AppContext) {
       competentAuthority: row.competentAuthority,
       result: row.result,
       delivery: { method: row.deliveryMethod, address: row.deliveryAddress, pickupAt: iso(row.pickupAt), trackingNumber: row.trackingNumber, deliveredAt: iso(row.deliveredAt) },
-      allowedActions: allowedActions(row.status),
+      allowedActions: await offeredMoves(tx, row, state, side),
+      route: await routeView(tx, row, state, hallNames),
+      side,
       history: log.map((a) => ({
+        hall: hallNames.get(a.hallId)?.name ?? '',
         seq: a.seq,
         action: a.action,
         label: ACTION_LABELS[a.action],
@@ -1035,7 +1168,8 @@ export function createCaseService(ctx: AppContext) {
       hallName: halls.name,
       windowName: windows.name,
       log: sql<PublicLogJson[]>`(select coalesce(json_agg(json_build_object('action', a.action, 'statusAfter', a.status_after, 'reason', a.reason,
-        'facts', a.facts, 'payload', a.payload, 'at', a.at) order by a.seq), '[]'::json) from case_actions a where a.case_id = ${cases.id})`,
+        'facts', a.facts, 'payload', a.payload, 'at', a.at, 'hall', h.name) order by a.seq), '[]'::json)
+        from case_actions a join halls h on h.id = a.hall_id where a.case_id = ${cases.id})`,
       tasks: sql<PublicTaskJson[]>`(select coalesce(json_agg(json_build_object('department', d.name, 'done', t.done_at is not null,
         'deadline', t.deadline_at) order by d.sort_order), '[]'::json) from case_tasks t join departments d on d.id = t.department_id where t.case_id = ${cases.id})`,
     })
@@ -1060,15 +1194,17 @@ export function createCaseService(ctx: AppContext) {
             .select({ seq: caseActions.seq })
             .from(caseActions)
             .where(and(eq(caseActions.caseId, row.id), eq(caseActions.idempotencyKey, info.idempotencyKey)));
-          if (done) return { replayed: true, view: await staffView(tx, row) };
+          if (done) return { replayed: true, view: await staffView(tx, row, sideOf(user, row)!) };
         }
         const moved = await decide(tx, hall, row, input, user, info, info.idempotencyKey);
-        return { replayed: false, view: await staffView(tx, moved) };
+        // A declined case leaves the deciding hall, which still gets the answer to its own move.
+        return { replayed: false, view: await staffView(tx, moved, sideOf(user, row)!) };
       });
     },
 
     async get(user: AuthUser, caseNumber: string): Promise<CaseView> {
-      return staffView(db, await findCase(db, user, caseNumber));
+      const row = await findCase(db, user, caseNumber);
+      return staffView(db, row, sideOf(user, row)!);
     },
 
     /** A notice as issued: the page stored when it was given to the applicant. */
@@ -1080,6 +1216,39 @@ export function createCaseService(ctx: AppContext) {
     },
 
     list,
+
+    /**
+     * The deciding hall's inbox: cases lower halls transferred to it, those waiting to be signed for first,
+     * then those it holds by due date; with `all`, also those whose result went back. Staff and leaders
+     * see their department's, hall-wide roles all.
+     */
+    async inbox(user: AuthUser, all: boolean): Promise<CaseInbox> {
+      const now = clock.now();
+      const where: SQL[] = [eq(cases.transferHallId, user.hallId)];
+      if (!all) where.push(or(eq(cases.heldUpstream, true), eq(cases.status, 'transferred'))!);
+      if (!hasRole(user, HALL_WIDE)) where.push(or(isNull(cases.transferDepartmentId), eq(cases.transferDepartmentId, user.departmentId ?? sql`null`))!);
+      const rows = await db
+        .select({
+          row: listColumns.row,
+          departmentName: sql<string>`coalesce(${departments.name}, '')`,
+          fromHall: { code: halls.code, name: halls.name },
+          transferDepartmentId: cases.transferDepartmentId,
+          heldUpstream: cases.heldUpstream,
+        })
+        .from(cases)
+        .innerJoin(halls, eq(halls.id, cases.hallId))
+        .leftJoin(departments, eq(departments.id, cases.transferDepartmentId))
+        .where(and(...where))
+        .orderBy(sql`${cases.status} = 'transferred' desc`, sql`${cases.heldUpstream} desc`, sql`${cases.deadlineAt} asc nulls last`)
+        .limit(INBOX_PAGE);
+      return {
+        items: rows.map((r) => {
+          const item = listItem({ row: r.row, departmentName: r.departmentName, windowName: null }, now);
+          const stage = r.row.status === 'transferred' ? 'to_sign' : r.heldUpstream ? 'deciding' : 'returned';
+          return { ...item, department: { id: r.transferDepartmentId ?? '', name: r.departmentName }, fromHall: r.fromHall, stage };
+        }),
+      };
+    },
 
     async board(user: AuthUser, scope: 'department' | 'hall', departmentId: string | undefined): Promise<Board> {
       const now = clock.now();
@@ -1162,53 +1331,6 @@ export function createCaseService(ctx: AppContext) {
       };
     },
 
-    /**
-     * 前置库 export: the hall's cases received from `from` to `to` (hall-local dates, both included, at
-     * most EXPORT_MAX_DAYS), with the numbers in clear for the provincial exchange; audited, since it
-     * hands personal data out of the system.
-     */
-    async frontDbExport(user: AuthUser, from: string, to: string): Promise<FrontDbRecord[]> {
-      const days = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
-      if (days < 1) throw validationFailed('结束日期不能早于开始日期', { from, to });
-      if (days > EXPORT_MAX_DAYS) throw validationFailed(`一次最多导出 ${EXPORT_MAX_DAYS} 天的办件`, { from, to });
-      const [hall] = await db.select({ zone: halls.timeZone }).from(halls).where(eq(halls.id, user.hallId));
-      const zone = hall?.zone;
-      const rows = await db
-        .select({ c: cases, serviceCode: services.code, departmentName: departments.name })
-        .from(cases)
-        .innerJoin(services, eq(services.id, cases.serviceId))
-        .innerJoin(departments, eq(departments.id, cases.departmentId))
-        .where(and(eq(cases.hallId, user.hallId), gte(cases.receivedAt, new Date(fromLocal(from, 0, zone))), lt(cases.receivedAt, new Date(fromLocal(to, 24 * 60, zone)))))
-        .orderBy(asc(cases.receivedAt), asc(cases.caseNumber));
-      const pd = await personal();
-      const records = rows.map(({ c, serviceCode, departmentName }): FrontDbRecord => {
-        const { idNumber, phone } = openContacts(pd, c);
-        return {
-          caseNumber: c.caseNumber,
-          queryPassword: c.queryPassword,
-          serviceCode,
-          serviceName: c.serviceName,
-          departmentName,
-          kind: c.kind,
-          status: c.status,
-          applicantType: c.applicantType,
-          applicantName: c.applicantName,
-          applicantIdNumber: idNumber,
-          applicantPhone: phone,
-          receivedAt: instant(c.receivedAt)!,
-          acceptedAt: instant(c.acceptedAt),
-          promisedAt: instant(c.deadlineAt),
-          finishedAt: instant(c.finishedAt),
-          limitDays: c.limitDays,
-          result: c.result,
-          deliveryMethod: c.deliveryMethod,
-          trackingNumber: c.trackingNumber,
-        };
-      });
-      await db.transaction((tx) => recordAudit(tx, actorOf(user), { hallId: user.hallId, action: 'case.export', entityType: 'hall', entityId: user.hallId, after: { from, to, cases: records.length } }));
-      return records;
-    },
-
     async settings(hallId: string): Promise<CaseSettings> {
       return (await hallOf(db, hallId)).settings;
     },
@@ -1236,7 +1358,8 @@ export function createCaseService(ctx: AppContext) {
       const [row] = await tx.select().from(cases).where(eq(cases.id, caseId)).for('update');
       // A timer a later move replaced is stale: the move armed its own.
       if (!row || row.lightTimerKey !== timer.key || row.finishedAt !== null) return;
-      const hall = await hallOf(tx, row.hallId);
+      // The hall that holds the case counts its time, as it did when its last move set the deadline.
+      const hall = await hallOf(tx, row.heldUpstream && row.transferHallId ? row.transferHallId : row.hallId);
       await project(tx, hall, row, stateOf(row, await logOf(tx, row.id)), clock.now(), {}, true);
     },
   };
@@ -1244,7 +1367,7 @@ export function createCaseService(ctx: AppContext) {
 }
 export type CaseService = ReturnType<typeof createCaseService>;
 
-type PublicLogJson = Pick<CaseActionRow, 'action' | 'statusAfter' | 'reason' | 'facts' | 'payload'> & { at: string };
+type PublicLogJson = Pick<CaseActionRow, 'action' | 'statusAfter' | 'reason' | 'facts' | 'payload'> & { at: string; hall: string };
 type PublicTaskJson = { department: string; done: boolean; deadline: string | null };
 
 const isUniqueViolation = (err: unknown): boolean => {
@@ -1260,7 +1383,7 @@ export function caseTimerHandlers(ctx: AppContext): Record<string, TimerHandler>
   return {
     [LIGHT_TIMER]: (tx, timer) => cases.onLightTimer(tx, timer),
     [RETENTION_TIMER]: async (tx, timer) => {
-      await runRetention(tx, await personalData(ctx.db, tx), timer.hallId, ctx.clock.now());
+      await runRetention(tx, await personalData(tx), timer.hallId, ctx.clock.now());
     },
   };
 }

@@ -14,6 +14,7 @@ export const CASE_STATUSES = [
   'paused',
   'escalated',
   'forwarded',
+  'transferred',
   'completed',
   'delivered',
   'returned',
@@ -23,7 +24,7 @@ export const CASE_STATUSES = [
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 /** Statuses in which the hall still owes the applicant a decision or a result: the boards show these. */
-export const OPEN_STATUSES = ['received', 'awaiting_supplement', 'accepted', 'joint_review', 'paused', 'escalated', 'forwarded'] as const satisfies readonly CaseStatus[];
+export const OPEN_STATUSES = ['received', 'awaiting_supplement', 'accepted', 'joint_review', 'paused', 'escalated', 'forwarded', 'transferred'] as const satisfies readonly CaseStatus[];
 export const isOpen = (status: CaseStatus) => (OPEN_STATUSES as readonly CaseStatus[]).includes(status);
 
 /** What staff may do to a case (POST /cases/{caseNumber}/actions). `receive` only starts a log. */
@@ -43,6 +44,10 @@ export const CASE_ACTIONS = [
   'schedule_pickup',
   'pick_up',
   'mail',
+  'transfer',
+  'sign',
+  'decline',
+  'send_back',
 ] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 export type LogAction = 'receive' | CaseAction;
@@ -65,9 +70,16 @@ export const TRANSITIONS = {
     no_approval: ['not_required'],
     return: ['returned'],
     escalate: ['escalated'],
+    // 上报件 within the network: to a hall above that decides the item, which signs for it (or declines).
+    transfer: ['transferred'],
+  },
+  transferred: {
+    sign: ['received'],
+    decline: ['received'],
   },
   awaiting_supplement: {
-    supplement: ['awaiting_supplement', 'accepted', 'joint_review'],
+    // Complete at a hall that only takes the item in, the case waits there to be transferred.
+    supplement: ['awaiting_supplement', 'accepted', 'joint_review', 'received'],
     reject: ['not_accepted'],
     return: ['returned'],
   },
@@ -95,6 +107,8 @@ export const TRANSITIONS = {
     return: ['returned'],
   },
   completed: {
+    // The deciding hall hands the result back to the hall that received the case.
+    send_back: ['completed'],
     schedule_pickup: ['completed'],
     pick_up: ['delivered'],
     mail: ['delivered'],
@@ -122,6 +136,7 @@ export const STATUS_LABELS: Record<CaseStatus, string> = {
   paused: '暂停计时',
   escalated: '待上报',
   forwarded: '已上报',
+  transferred: '待上级中心签收',
   completed: '已办结',
   delivered: '已送达',
   returned: '已退回',
@@ -146,6 +161,10 @@ export const ACTION_LABELS: Record<LogAction, string> = {
   schedule_pickup: '预约领取',
   pick_up: '领取',
   mail: '邮寄送达',
+  transfer: '转报上级中心',
+  sign: '签收',
+  decline: '退回下级中心',
+  send_back: '结果回传',
 };
 
 export const PAUSE_KIND_LABELS: Record<PauseKind, string> = {

@@ -1,4 +1,4 @@
-import { bigserial, date, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, date, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { Light } from '../calendar/lights.js';
 import type { AcceptedKind, CaseKind, CaseStatus, LogAction } from './states.js';
 import type { Agent, CaseMaterial, Correction, DeliveryMethod, Escalation, MaterialRef, NoticeType } from './schemas.js';
@@ -69,6 +69,12 @@ export const cases = pgTable('cases', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   anonymisedAt: timestamp('anonymised_at', { withTimezone: true }),
+  /** Where the case was transferred to decide (migration 0018), and whether that hall holds it now. */
+  transferHallId: uuid('transfer_hall_id'),
+  transferDepartmentId: uuid('transfer_department_id'),
+  heldUpstream: boolean('held_upstream').notNull().default(false),
+  /** The registered agent (代办员) who carries the case (migration 0019). */
+  agentId: uuid('agent_id'),
 });
 export type CaseRow = typeof cases.$inferSelect;
 

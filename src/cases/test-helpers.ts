@@ -3,7 +3,8 @@ import { eq } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import type { Role } from '../auth/roles.js';
 import { users, userWindows } from '../auth/tables.js';
-import { departments, services, windowServices } from '../org/tables.js';
+import { hallCatalog } from '../catalog/tables.js';
+import { departments, halls, services, windowServices } from '../org/tables.js';
 import { TEST_PASSWORD, type TestApp } from '../testing/test-app.js';
 
 /** A valid person (GB 11643's own example number) and phone. */
@@ -54,11 +55,11 @@ export async function addDepartment(t: TestApp, name: string): Promise<string> {
 }
 
 /** A user with the given role in a department, signed in; returns a function that calls the API as them. */
-export async function addUser(t: TestApp, username: string, role: Role, departmentId: string | null, windowIds: string[] = []) {
+export async function addUser(t: TestApp, username: string, role: Role, departmentId: string | null, windowIds: string[] = [], hallId = t.hall.hallId) {
   const [model] = await t.ctx.db.select({ hash: users.passwordHash }).from(users).where(eq(users.username, 'staff'));
   const [user] = await t.ctx.db
     .insert(users)
-    .values({ hallId: t.hall.hallId, username, displayName: `测试${username}`, passwordHash: model!.hash, roles: [role], departmentId })
+    .values({ hallId, username, displayName: `测试${username}`, passwordHash: model!.hash, roles: [role], departmentId })
     .returning({ id: users.id });
   if (windowIds.length) await t.ctx.db.insert(userWindows).values(windowIds.map((windowId) => ({ userId: user!.id, windowId })));
   await tokenOf(t, username);
@@ -92,6 +93,24 @@ export async function as(t: TestApp, username: string | null, options: Request):
   const headers = { ...(options.headers ?? {}) };
   if (username) headers.authorization = `Bearer ${await tokenOf(t, username)}`;
   return t.app.inject({ method: options.method, url: `/api/v1${options.url}`, payload: options.payload as object, headers });
+}
+
+/**
+ * The fixture county centre's township TA and its village station VA, which takes the county's items in
+ * and forwards them (收件转报, the catalogue per level); a staff member at each, `ta` and `va`.
+ */
+export async function addStation(t: TestApp, serviceIds: string[]) {
+  for (const payload of [
+    { parentCode: 'TEST', code: 'TA', name: '甲镇为民服务中心', level: 'township' },
+    { parentCode: 'TA', code: 'VA', name: '一村便民服务站', level: 'village' },
+  ]) {
+    const res = await as(t, 'manager', { method: 'POST', url: '/org/halls', payload });
+    if (res.statusCode !== 201) throw new Error(`hall ${payload.code}: ${res.body}`);
+  }
+  const idOf = async (code: string) => (await t.ctx.db.select({ id: halls.id }).from(halls).where(eq(halls.code, code)))[0]!.id;
+  const [ta, va] = [await idOf('TA'), await idOf('VA')];
+  await t.ctx.db.insert(hallCatalog).values(serviceIds.map((serviceId) => ({ hallId: va, serviceId, mode: 'forward' as const })));
+  return { ta, va, township: await addUser(t, 'ta', 'staff', null, [], ta), village: await addUser(t, 'va', 'staff', null, [], va) };
 }
 
 /** POST /cases as the fixture staff member. */

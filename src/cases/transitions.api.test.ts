@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../testing/test-app.js';
 import { CASE_ACTIONS, CASE_STATUSES, allowedActions, type CaseAction, type CaseStatus } from './states.js';
-import { act, addDepartment, addService, as, receive } from './test-helpers.js';
+import { PERSON, act, addDepartment, addService, addStation, as, receive } from './test-helpers.js';
 
 // A well-formed body for every action, so a refusal can only come from the table of allowed moves.
 const BODIES: Record<CaseAction, Record<string, unknown>> = {
@@ -20,6 +20,10 @@ const BODIES: Record<CaseAction, Record<string, unknown>> = {
   schedule_pickup: { action: 'schedule_pickup', pickupAt: '2025-10-09T10:00:00+08:00' },
   pick_up: { action: 'pick_up' },
   mail: { action: 'mail', trackingNumber: '1234567890123' },
+  transfer: { action: 'transfer' },
+  sign: { action: 'sign' },
+  decline: { action: 'decline', reason: '不属于本中心办理' },
+  send_back: { action: 'send_back' },
 };
 
 describe('every move the table does not allow is refused over the API', () => {
@@ -57,6 +61,10 @@ describe('every move the table does not allow is refused over the API', () => {
     byStatus.set('returned', await create({ decision: BODIES.return }));
     byStatus.set('not_accepted', await create({ decision: BODIES.reject }));
     byStatus.set('not_required', await create({ decision: BODIES.no_approval }));
+    // Transferred up from a village station: the fixture staff member stands at the deciding hall.
+    const station = await addStation(t, [t.hall.serviceId]);
+    const up = await station.village.call({ method: 'POST', url: '/cases', payload: { serviceCode: 'T-001', applicant: PERSON, materials: [] } });
+    byStatus.set('transferred', up.json().caseNumber);
   });
   afterAll(() => t?.close());
 
@@ -65,7 +73,8 @@ describe('every move the table does not allow is refused over the API', () => {
     for (const [status, n] of byStatus) {
       const view = (await as(t, 'staff', { method: 'GET', url: `/cases/${n}` })).json();
       expect(view.status).toBe(status);
-      expect(view.allowedActions).toEqual(allowedActions(status));
+      // Sending a result back is for a deciding hall above, and the fixture county has no hall above to transfer to.
+      expect(view.allowedActions).toEqual(allowedActions(status).filter((a) => a !== 'send_back' && a !== 'transfer'));
     }
   });
 

@@ -47,6 +47,11 @@ const PUBLIC_NOTE: Partial<Record<LogAction, (a: PublicLogEntry) => string | nul
   escalate: (a) => (a.payload.authority ? `报送${String(a.payload.authority)}` : null),
   complete: (a) => (typeof a.payload.result === 'string' ? a.payload.result : null),
   mail: (a) => (a.payload.trackingNumber ? `EMS 邮件号 ${String(a.payload.trackingNumber)}` : null),
+  // A case decided by a hall above: where it went and came back, in the applicant's words.
+  transfer: (a) => `报送${String(a.payload.toHall ?? '上级中心')}审批`,
+  sign: (a) => `${a.hall}已签收，开始审查`,
+  decline: (a) => `${a.hall}退回${String(a.payload.toHall ?? '')}：${a.reason ?? ''}`,
+  send_back: (a) => `审批结果已送回${String(a.payload.toHall ?? '')}`,
 };
 
 const REFUSED: readonly CaseStatus[] = ['returned', 'not_accepted', 'not_required'];
@@ -100,7 +105,8 @@ function steps(row: PublicRow): NonNullable<PublicCase['detail']>['steps'] {
   ];
 }
 
-export type PublicLogEntry = Pick<CaseActionRow, 'action' | 'statusAfter' | 'reason' | 'facts' | 'payload' | 'at'>;
+/** A move as the applicant reads it, with the name of the hall that made it. */
+export type PublicLogEntry = Pick<CaseActionRow, 'action' | 'statusAfter' | 'reason' | 'facts' | 'payload' | 'at'> & { hall: string };
 
 export interface PublicInput {
   row: PublicRow;

@@ -419,3 +419,71 @@ export const ImportReport = z.object({
   errors: z.array(ImportError),
   warnings: z.array(ImportError),
 });
+
+// ---- The catalogue per level of the hall network (issue 12) ----
+
+export const HANDLING_MODES = ['decide', 'forward', 'guide'] as const;
+export const HandlingMode = z.enum(HANDLING_MODES, { message: '办理方式只能是办理、收件转报或咨询代办' });
+export type HandlingMode = z.infer<typeof HandlingMode>;
+export const HANDLING_MODE_LABELS: Record<HandlingMode, string> = { decide: '办理', forward: '收件转报', guide: '咨询/代办' };
+const NetworkHallCode = z.string().trim().regex(/^[A-Za-z0-9]{2,16}$/, '中心编码为 2-16 位字母或数字');
+const LowerLevel = z.enum(['county', 'township', 'village'], { message: '层级只能是县区、乡镇街道或村社区' });
+
+export const LevelsQuery = z.object({ hall: NetworkHallCode.optional() });
+export const LevelHallParams = z.object({ code: NetworkHallCode });
+/** Sets what one hall does with items; `mode: null` takes an item off the hall's list. */
+export const LevelSetInput = z.object({
+  items: z.array(z.object({ serviceId: Id, mode: HandlingMode.nullable() })).min(1, '请至少选择一个事项').max(500, '一次最多设置 500 个事项'),
+});
+/** "All village stations take in X": every hall of `level` in the subtree of `under` (default the manager's hall). */
+export const LevelBulkInput = z.object({
+  under: NetworkHallCode.optional(),
+  level: LowerLevel,
+  serviceIds: z.array(Id).min(1, '请至少选择一个事项').max(500, '一次最多设置 500 个事项'),
+  mode: HandlingMode.nullable(),
+});
+
+const HallRef = z.object({ code: z.string(), name: z.string() });
+export const LevelItem = z.object({
+  serviceId: Id,
+  code: z.string(),
+  name: z.string(),
+  owner: HallRef,
+  mode: HandlingMode.nullable(),
+  /** Where a case taken in here is decided (the hall itself when it decides); null when the hall does nothing with it. */
+  decidedBy: HallRef.nullable(),
+});
+export type LevelItem = z.infer<typeof LevelItem>;
+export const LevelsView = z.object({ hall: HallRef.extend({ level: z.string() }), items: z.array(LevelItem) });
+
+export const PlacesQuery = z.object({
+  hall: NetworkHallCode.optional(),
+  /** The visitor's township or village, chosen in the picker. */
+  near: NetworkHallCode.optional(),
+  /** Or their address as typed, matched against the halls' addresses. */
+  address: z.string().trim().max(100, '地址不能超过 100 个字').optional(),
+});
+export const Place = z.object({
+  code: z.string(),
+  name: z.string(),
+  level: z.string(),
+  address: z.string(),
+  phone: z.string(),
+  mode: HandlingMode,
+  decidedBy: HallRef,
+});
+export type Place = z.infer<typeof Place>;
+export const Places = z.object({
+  item: z.object({ code: z.string(), name: z.string() }),
+  places: z.array(Place),
+  /** The hall the visitor starts from (chosen or matched by address) and the nearest hall that takes the item in. */
+  nearest: z
+    .object({
+      from: HallRef.extend({ level: z.string(), mode: HandlingMode.nullable() }),
+      matchedBy: z.enum(['choice', 'address']),
+      place: Place.nullable(),
+    })
+    .nullable(),
+});
+export type Places = z.infer<typeof Places>;
+export const PublicHall = z.object({ code: z.string(), name: z.string(), level: z.string(), address: z.string(), parentCode: z.string().nullable() });

@@ -1,4 +1,4 @@
-import { bigint, boolean, customType, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, customType, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { Appointment, Category, GuideContent, ServiceKind } from './schemas.js';
 
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
@@ -65,3 +65,18 @@ export const catalogRevision = pgTable('catalog_revision', {
   id: integer('id').primaryKey(),
   revision: bigint('revision', { mode: 'number' }).notNull(),
 });
+
+export type HandlingMode = 'decide' | 'forward' | 'guide';
+
+/** What a hall of the network does with an item defined above it (migration 0020); the item's own hall decides without a row. */
+export const hallCatalog = pgTable(
+  'hall_catalog',
+  {
+    hallId: uuid('hall_id').notNull(),
+    serviceId: uuid('service_id').notNull(),
+    mode: text('mode').$type<HandlingMode>().notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedByName: text('updated_by_name').notNull().default(''),
+  },
+  (t) => [primaryKey({ columns: [t.hallId, t.serviceId] })],
+);

@@ -8,6 +8,7 @@ export * from '../catalog/tables.js';
 export * from '../queue/tables.js';
 export * from '../calendar/tables.js';
 export * from '../cases/tables.js';
+export * from '../agents/tables.js';
 export * from '../staff/tables.js';
 export * from '../reports/tables.js';
 export * from '../feedback/tables.js';

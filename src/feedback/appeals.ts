@@ -176,7 +176,7 @@ export function createAppealService(ctx: AppContext, times: HallTimes) {
     } else if (input.action === 'return' || input.action === 'request_extension') {
       await notifyRoles(tx, a.hallId, ['manager'], { template: 'feedback.appeal_desk', body: `诉求 ${a.number} ${APPEAL_ACTION_LABELS[input.action as AppealAction]}：${input.reason ?? ''}`, params: { appealId: a.id }, dedupeKey: `feedback.appeal_desk:${key}` }, now);
     } else if (input.action === 'answer') {
-      await textCitizen(tx, a.hallId, (await personalData(db, tx)).open(a.appellantPhoneEnc, a.appellantPhone), { template: 'feedback.appeal_answer', body: `【${time.hallName}】您反映的问题（${a.number}）答复如下：${input.answer}`, params: { appealId: a.id }, dedupeKey: `feedback.appeal_answer:${key}` }, now);
+      await textCitizen(tx, a.hallId, (await personalData(tx)).open(a.appellantPhoneEnc, a.appellantPhone), { template: 'feedback.appeal_answer', body: `【${time.hallName}】您反映的问题（${a.number}）答复如下：${input.answer}`, params: { appealId: a.id }, dedupeKey: `feedback.appeal_answer:${key}` }, now);
     }
   }
 
@@ -311,7 +311,7 @@ export function createAppealService(ctx: AppContext, times: HallTimes) {
             source: input.source,
             content: input.content,
             appellantName: input.appellantName ?? null,
-            appellantPhoneEnc: (await personalData(db, tx)).seal(input.appellantPhone),
+            appellantPhoneEnc: (await personalData(tx)).seal(input.appellantPhone),
             email: input.email ?? null,
             accountId: input.accountId ?? null,
             address: input.address ?? null,

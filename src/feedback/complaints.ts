@@ -2,8 +2,9 @@
 // same or next working day when simple, within five working days when complex or multi-unit (hall
 // settings); escalated by a timer when overdue; the outcome goes back to the complainant by SMS and the
 // finding is linked to the staff member and window for their assessment. The complainant is confidential:
-// name and phone in clear for supervisors only.
-import { and, asc, desc, eq, type SQL } from 'drizzle-orm';
+// name and phone in clear for supervisors only. A 办不成事 matter ends solved, transferred, or found truly
+// impossible with its legal reason, which starts its own answer deadline (cannot-get-done.ts).
+import { and, asc, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Db } from '../db/client.js';
 import type { AppContext } from '../server/context.js';
@@ -13,8 +14,11 @@ import { actorOf, type AuthUser } from '../auth/service.js';
 import { users } from '../auth/tables.js';
 import { cancelTimer, scheduleTimer, type TimerHandler } from '../jobs/timers.js';
 import { departments, windows } from '../org/tables.js';
+import { nextLightChange } from '../calendar/index.js';
 import { maskName } from '../shared/identity.js';
 import { personalData, type PersonalData } from '../cases/personal.js';
+import { currentDeadline, DISPOSITION_LABELS, dispositionOnAnswer, impossibleFindingRefusal, ledgerCounts, type RuleError } from './cannot-get-done.js';
+import { monthRange } from './indicators.js';
 import { deadlineAfter, iso, lightOf, nextNumber, notifyRoles, shownPhone, textCitizen, type HallTime, type HallTimes } from './common.js';
 import {
   COMPLAINT_CHANNEL_LABELS,
@@ -23,11 +27,27 @@ import {
   FINDING_LABELS,
   type ComplaintAnswer,
   type ComplaintInput,
+  type ImpossibleFinding,
   type PublicComplaintInput,
 } from './schemas.js';
 import { complaints, type ComplaintRow } from './tables.js';
 
 export const COMPLAINT_TIMER = 'feedback.complaint';
+/** The answer after an impossible finding: fires when its light turns yellow (a reminder), then when late. */
+export const IMPOSSIBLE_REPLY_TIMER = 'feedback.impossible_reply';
+
+const refuse = (e: RuleError) => new DomainError(e.status, e.code, e.message);
+
+/** When the answer's light turns yellow (the reminder), found by walking the light changes from `now`. */
+function yellowAt(time: HallTime, now: Date, deadline: Date): Date {
+  let at = now.getTime();
+  for (let change = nextLightChange(time.calendar, time.hours, deadline.getTime(), at, time.lights, time.zone); change; ) {
+    if (change.light === 'yellow' || change.light === 'red') return new Date(change.at);
+    at = change.at;
+    change = nextLightChange(time.calendar, time.hours, deadline.getTime(), at, time.lights, time.zone);
+  }
+  return now;
+}
 
 /** Working days to answer: 办不成事 matters have their own, longer limits. */
 export function complaintLimitDays(settings: HallTime['settings']['complaint'], kind: ComplaintRow['kind'], complexity: ComplaintRow['complexity']): number {
@@ -113,13 +133,21 @@ export function createComplaintService(ctx: AppContext, times: HallTimes) {
       status: c.status,
       receivedAt: iso(c.receivedAt, time.zone)!,
       dueAt: iso(c.dueAt, time.zone)!,
-      light: lightOf(time, c.dueAt, clock.now(), c.answeredAt),
+      light: lightOf(time, currentDeadline(c), clock.now(), c.answeredAt),
       escalated: c.escalatedAt !== null,
       outcome: c.outcome,
       finding: c.finding,
       findingLabel: c.finding ? FINDING_LABELS[c.finding] : null,
       answeredAt: iso(c.answeredAt, time.zone),
       answeredByName: c.answeredByName,
+      disposition: c.disposition,
+      dispositionLabel: c.disposition ? DISPOSITION_LABELS[c.disposition] : null,
+      impossibleReason: c.impossibleReason,
+      legalBasis: c.legalBasis,
+      foundImpossibleAt: iso(c.foundImpossibleAt, time.zone),
+      foundByName: c.foundByName,
+      replyDueAt: iso(c.replyDueAt, time.zone),
+      transferredTo: c.transferredTo,
     };
   }
 
@@ -131,6 +159,16 @@ export function createComplaintService(ctx: AppContext, times: HallTimes) {
     // A department's leader sees the complaints about the department, masked.
     return broad(user) ? hall : and(hall, eq(complaints.departmentId, user.departmentId ?? '00000000-0000-0000-0000-000000000000'))!;
   }
+
+  /** Complaints with the names of the window, staff member and department they are about. */
+  const withNames = (where: SQL) =>
+    db
+      .select({ c: complaints, windowName: windows.name, staffName: users.displayName, departmentName: departments.name })
+      .from(complaints)
+      .leftJoin(windows, eq(windows.id, complaints.windowId))
+      .leftJoin(users, eq(users.id, complaints.staffId))
+      .leftJoin(departments, eq(departments.id, complaints.departmentId))
+      .where(where);
 
   return {
     register: (user: AuthUser, input: z.output<typeof ComplaintInput>) => register(actorOf(user), user.hallId, input),
@@ -159,17 +197,49 @@ export function createComplaintService(ctx: AppContext, times: HallTimes) {
       const time = await times(user.hallId);
       const where: SQL[] = [scope(user)];
       if (status !== 'all') where.push(eq(complaints.status, status));
-      const rows = await db
-        .select({ c: complaints, windowName: windows.name, staffName: users.displayName, departmentName: departments.name })
-        .from(complaints)
-        .leftJoin(windows, eq(windows.id, complaints.windowId))
-        .leftJoin(users, eq(users.id, complaints.staffId))
-        .leftJoin(departments, eq(departments.id, complaints.departmentId))
-        .where(and(...where))
+      const rows = await withNames(and(...where)!)
         .orderBy(status === 'answered' ? desc(complaints.answeredAt) : asc(complaints.dueAt))
         .limit(500);
       const pd = await personalData(db);
       return rows.map(({ c, ...names }) => view(c, time, pd, seesClear(user), names));
+    },
+
+    /** 确属办不成: the reason and its legal basis recorded; the person must be answered within the hall's limit. */
+    async findImpossible(user: AuthUser, id: string, input: z.output<typeof ImpossibleFinding>) {
+      const time = await times(user.hallId);
+      const now = clock.now();
+      const actor = actorOf(user);
+      const replyDueAt = deadlineAfter(time, now, time.settings.complaint.impossibleReplyDays);
+      const row = await db.transaction(async (tx) => {
+        const [c] = await tx.select().from(complaints).where(and(eq(complaints.id, id), eq(complaints.hallId, user.hallId))).for('update');
+        if (!c) throw notFound('投诉');
+        const refusal = impossibleFindingRefusal(c);
+        if (refusal) throw refuse(refusal);
+        const [after] = await tx
+          .update(complaints)
+          .set({ disposition: 'impossible', impossibleReason: input.reason, legalBasis: input.legalBasis, foundImpossibleAt: now, foundByName: actor.name, replyDueAt })
+          .where(eq(complaints.id, c.id))
+          .returning();
+        // The intake deadline is met by the finding; what is watched from now on is the answer.
+        await cancelTimer(tx, COMPLAINT_TIMER, c.id);
+        await scheduleTimer(tx, { hallId: c.hallId, kind: IMPOSSIBLE_REPLY_TIMER, key: c.id, dueAt: yellowAt(time, now, replyDueAt), payload: { stage: 'reminder', deadline: replyDueAt.toISOString() } });
+        await recordAudit(tx, actor, { hallId: c.hallId, action: 'complaint.found_impossible', entityType: 'complaint', entityId: c.id, after: { reason: input.reason, legalBasis: input.legalBasis, replyDueAt: replyDueAt.toISOString() } });
+        return after!;
+      });
+      return view(row, time, await personalData(db), seesClear(user));
+    },
+
+    /** The 办不成事 ledger of a month (by the day it came in): what came in and how each ended. */
+    async ledger(user: AuthUser, month: string) {
+      const time = await times(user.hallId);
+      const [from, to] = monthRange(month, time.zone);
+      const rows = await withNames(and(scope(user), eq(complaints.kind, 'cannot_get_done'), gte(complaints.receivedAt, from), lt(complaints.receivedAt, to))!).orderBy(asc(complaints.receivedAt), asc(complaints.number));
+      const pd = await personalData(db);
+      return {
+        month,
+        counts: ledgerCounts(rows.map((r) => r.c), clock.now()),
+        rows: rows.map(({ c, ...names }) => view(c, time, pd, seesClear(user), names)),
+      };
     },
 
     async answer(user: AuthUser, id: string, input: z.output<typeof ComplaintAnswer>) {
@@ -181,6 +251,8 @@ export function createComplaintService(ctx: AppContext, times: HallTimes) {
         const [c] = await tx.select().from(complaints).where(and(eq(complaints.id, id), eq(complaints.hallId, user.hallId))).for('update');
         if (!c) throw notFound('投诉');
         if (c.status !== 'open') throw new DomainError(409, 'ALREADY_ANSWERED', `投诉 ${c.number} 已答复`);
+        const decided = dispositionOnAnswer(c, input);
+        if ('code' in decided) throw refuse(decided);
         const [after] = await tx
           .update(complaints)
           .set({
@@ -192,16 +264,21 @@ export function createComplaintService(ctx: AppContext, times: HallTimes) {
             findingStaffId: input.findingStaffId ?? c.staffId,
             answeredAt: now,
             answeredByName: actor.name,
+            disposition: decided.disposition,
+            transferredTo: decided.disposition === 'transferred' ? input.transferredTo! : null,
           })
           .where(eq(complaints.id, c.id))
           .returning();
         await cancelTimer(tx, COMPLAINT_TIMER, c.id);
-        await recordAudit(tx, actor, { hallId: c.hallId, action: 'complaint.answered', entityType: 'complaint', entityId: c.id, after: { finding: input.finding } });
+        await cancelTimer(tx, IMPOSSIBLE_REPLY_TIMER, c.id);
+        await recordAudit(tx, actor, { hallId: c.hallId, action: 'complaint.answered', entityType: 'complaint', entityId: c.id, after: { finding: input.finding, disposition: decided.disposition } });
+        // The person learns why it cannot be done and on what rule, not only the outcome.
+        const why = decided.disposition === 'impossible' ? `（不能办理的理由：${c.impossibleReason}；依据：${c.legalBasis}）` : decided.disposition === 'transferred' ? `（已转${input.transferredTo}办理）` : '';
         await textCitizen(
           tx,
           c.hallId,
-          (await personalData(db, tx)).open(c.complainantPhoneEnc, c.complainantPhone),
-          { template: 'feedback.complaint_outcome', body: `【${time.hallName}】您的${COMPLAINT_KIND_LABELS[c.kind]}（${c.number}）处理结果：${input.outcome}`, params: { complaintId: c.id }, dedupeKey: `feedback.complaint_outcome:${c.id}` },
+          (await personalData(tx)).open(c.complainantPhoneEnc, c.complainantPhone),
+          { template: 'feedback.complaint_outcome', body: `【${time.hallName}】您的${COMPLAINT_KIND_LABELS[c.kind]}（${c.number}）处理结果：${input.outcome}${why}`, params: { complaintId: c.id }, dedupeKey: `feedback.complaint_outcome:${c.id}` },
           now,
         );
         return after!;
@@ -223,6 +300,33 @@ export const complaintOverdue: TimerHandler = async (tx, timer) => {
     c.hallId,
     ['manager', 'leader', 'supervisor'],
     { template: 'feedback.complaint_overdue', body: `${COMPLAINT_KIND_LABELS[c.kind]} ${c.number} 已超过答复期限，已升级督办。`, params: { complaintId: c.id }, dedupeKey: `feedback.complaint_overdue:${c.id}` },
+    timer.dueAt,
+    c.departmentId,
+  );
+};
+
+/**
+ * The answer after an impossible finding: a reminder to the supervision office when its light turns
+ * yellow, then escalation to managers and the department's leaders once it is late; stale after an answer.
+ */
+export const impossibleReplyDue: TimerHandler = async (tx, timer) => {
+  const [c] = await tx.select().from(complaints).where(eq(complaints.id, timer.key)).for('update');
+  if (!c || c.status !== 'open' || !c.replyDueAt || c.replyDueAt.toISOString() !== timer.payload.deadline) return;
+  const due = iso(c.replyDueAt);
+  if (timer.payload.stage === 'reminder') {
+    await tx.update(complaints).set({ replyRemindedAt: timer.dueAt }).where(eq(complaints.id, c.id));
+    await recordAudit(tx, SYSTEM_ACTOR, { hallId: c.hallId, action: 'complaint.reply_reminded', entityType: 'complaint', entityId: c.id, after: { replyDueAt: c.replyDueAt.toISOString() } });
+    await notifyRoles(tx, c.hallId, ['supervisor'], { template: 'feedback.impossible_reply_soon', body: `办不成事 ${c.number} 已认定确属办不成，须于 ${due} 前答复反映人。`, params: { complaintId: c.id }, dedupeKey: `feedback.impossible_reply_soon:${c.id}` }, timer.dueAt);
+    await scheduleTimer(tx, { hallId: c.hallId, kind: IMPOSSIBLE_REPLY_TIMER, key: c.id, dueAt: new Date(c.replyDueAt.getTime() + 1000), payload: { stage: 'late', deadline: c.replyDueAt.toISOString() } });
+    return;
+  }
+  await tx.update(complaints).set({ escalatedAt: timer.dueAt }).where(eq(complaints.id, c.id));
+  await recordAudit(tx, SYSTEM_ACTOR, { hallId: c.hallId, action: 'complaint.escalated', entityType: 'complaint', entityId: c.id, after: { replyDueAt: c.replyDueAt.toISOString() } });
+  await notifyRoles(
+    tx,
+    c.hallId,
+    ['manager', 'leader', 'supervisor'],
+    { template: 'feedback.impossible_reply_overdue', body: `办不成事 ${c.number} 认定确属办不成后未在 ${due} 前答复反映人，已升级督办。`, params: { complaintId: c.id }, dedupeKey: `feedback.impossible_reply_overdue:${c.id}` },
     timer.dueAt,
     c.departmentId,
   );

@@ -291,7 +291,7 @@ export function createFollowupService(ctx: AppContext, times: HallTimes) {
         if (input.action === 'close') {
           // The answer goes to the department (its leaders) and, when the rater left a number, to the rater.
           await notifyRoles(tx, f.hallId, ['leader'], { template: 'feedback.followup_closed', body: `差评整改结果：${input.answer}`, params: { followupId: f.id }, dedupeKey: `feedback.followup_closed:${f.id}` }, now, rating!.departmentId);
-          await textCitizen(tx, f.hallId, (await personalData(db, tx)).open(rating!.raterPhoneEnc, rating!.raterPhone), { template: 'feedback.followup_answer', body: `【${time.hallName}】您对本中心服务的评价已处理：${input.answer}`, params: { followupId: f.id }, dedupeKey: `feedback.followup_answer:${f.id}` }, now);
+          await textCitizen(tx, f.hallId, (await personalData(tx)).open(rating!.raterPhoneEnc, rating!.raterPhone), { template: 'feedback.followup_answer', body: `【${time.hallName}】您对本中心服务的评价已处理：${input.answer}`, params: { followupId: f.id }, dedupeKey: `feedback.followup_answer:${f.id}` }, now);
         }
         if (input.action === 'request_extension' || input.action === 'propose_invalid' || input.action === 'propose_cannot_rectify') {
           await notifyRoles(tx, f.hallId, ['manager'], { template: 'feedback.followup_approval', body: `差评整改单待审批：${FOLLOWUP_ACTION_LABELS[input.action]}`, params: { followupId: f.id }, dedupeKey: `feedback.followup_approval:${f.id}:${input.action}` }, now);

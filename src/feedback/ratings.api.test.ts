@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { halls } from '../org/tables.js';
 import { notifications } from '../notify/tables.js';
+import { outbox } from '../notify/test-helpers.js';
 import type { Role } from '../auth/roles.js';
 import { createTestApp, type TestApp } from '../testing/test-app.js';
 import { api, completedCase, doneTicket, noticesTo, runTimers, userId, waitingTicket } from './test-helpers.js';
@@ -107,7 +108,7 @@ describe('ratings and the bad-review loop', () => {
     const sent = await api(t, 'staff', { method: 'POST', url: '/ratings/invitations', payload: { caseNumber } });
     expect(sent.statusCode).toBe(201);
     expect(sent.json()).toMatchObject({ sent: true, phone: '138****5678' });
-    const [sms] = await t.ctx.db.select().from(notifications).where(eq(notifications.template, 'feedback.rating_invitation'));
+    const [sms] = await outbox(t.ctx.db, eq(notifications.template, 'feedback.rating_invitation'));
     expect(sms!.recipient).toBe('13812345678');
     const token = /token=([\w.-]+)/.exec(sms!.body)![1]!;
 

@@ -16,6 +16,7 @@ import { openContacts, personalData } from '../cases/personal.js';
 import { fromLocal, localDate, workingDaysBetween } from '../calendar/index.js';
 import { departments, halls, services, windows } from '../org/tables.js';
 import { ticketEvents, tickets } from '../queue/tables.js';
+import { keyring } from '../shared/data-key.js';
 import { isMobilePhone, maskPhone } from '../shared/identity.js';
 import { iso, isUniqueViolation, parseFeedbackSettings, shownPhone, textCitizen, type HallTime, type HallTimes } from './common.js';
 import { followRatingEdit, noteDisputeUpheld, openFollowup } from './followups.js';
@@ -238,7 +239,7 @@ export function createRatingService(ctx: AppContext, times: HallTimes) {
           tags: [...values.tags],
           comment: values.comment,
           channel: values.channel,
-          raterPhoneEnc: (await personalData(db, tx)).seal(values.raterPhone),
+          raterPhoneEnc: (await personalData(tx)).seal(values.raterPhone),
           servedAt: subject.servedAt,
           ratedAt: values.ratedAt,
           recordedAt: now,
@@ -603,7 +604,8 @@ async function contactPhone(db: Db, subject: Pick<Subject, 'ticketId' | 'caseId'
     const [kase] = await db.select().from(cases).where(eq(cases.id, subject.caseId));
     return kase ? openContacts(await personalData(db), kase).phone || null : null;
   }
-  return (await db.select({ phone: tickets.phone }).from(tickets).where(eq(tickets.id, subject.ticketId!)))[0]?.phone ?? null;
+  const [ticket] = await db.select({ phone: tickets.phone }).from(tickets).where(eq(tickets.id, subject.ticketId!));
+  return ticket?.phone ? (await keyring(db)).openOrClear(ticket.phone) : null;
 }
 
 /** Texts the signed rating link to the applicant, in the caller's transaction; returns the link. */

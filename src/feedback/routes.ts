@@ -8,6 +8,7 @@ import { recordAudit } from '../audit/audit.js';
 import { currentUser } from '../auth/guard.js';
 import { actorOf } from '../auth/service.js';
 import { users, userWindows } from '../auth/tables.js';
+import { contentDisposition } from '../catalog/attachments.js';
 import { publicHallId } from '../org/hall-scope.js';
 import { halls } from '../org/tables.js';
 import { APPEAL_STATUSES } from './appeal-states.js';
@@ -16,6 +17,7 @@ import { createHallTimes, parseFeedbackSettings } from './common.js';
 import { createComplaintService } from './complaints.js';
 import { createFollowupService } from './followups.js';
 import { ratingIndicators } from './indicators.js';
+import { appealRanking, rankingXlsx } from './rankings.js';
 import { createOpen311Keys, registerOpen311Routes } from './open311.js';
 import { createPetitionService } from './petitions.js';
 import { createRatingService, windowsOf } from './ratings.js';
@@ -31,8 +33,10 @@ import {
   FeedbackSettings,
   FollowupActionInput,
   Grade,
+  ImpossibleFinding,
   IndicatorsQuery,
   InvitationInput,
+  MonthQuery,
   Open311KeyInput,
   OpeningInput,
   PetitionAnswer,
@@ -40,6 +44,7 @@ import {
   PublicAppealInput,
   PublicAppealQuery,
   PublicComplaintInput,
+  RankingQuery,
   RatingCreated,
   RatingEdit,
   RatingFormInput,
@@ -186,6 +191,19 @@ export function registerFeedbackRoutes(app: Api, ctx: AppContext, f: Feedback): 
     },
   });
 
+  app.get('/feedback/appeal-rankings', {
+    config: { access: OVERSIGHT },
+    schema: { tags, summary: '12345 诉求办理红黑榜（按月；单位按派单量、满意率、按时签收、退回、重办、按时办结评分；format=xlsx 为 Excel）', querystring: RankingQuery },
+    handler: async (req, reply) => {
+      const ranking = await appealRanking(db, currentUser(req).hallId, req.query.month);
+      if (req.query.format === 'json') return ranking;
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', contentDisposition(`12345红黑榜-${req.query.month}.xlsx`, false))
+        .send(await rankingXlsx(ranking));
+    },
+  });
+
   app.get('/feedback/settings', {
     config: { access: OFFICE },
     schema: { tags, summary: '好差评、投诉、信访、意见箱、诉求的时限设置' },
@@ -257,6 +275,18 @@ export function registerFeedbackRoutes(app: Api, ctx: AppContext, f: Feedback): 
     config: { access: OFFICE },
     schema: { tags, summary: '答复投诉（处理结果短信告知投诉人，认定结果记入窗口与人员）', params: IdParams, body: ComplaintAnswer },
     handler: async (req) => f.complaints.answer(currentUser(req), req.params.id, req.body),
+  });
+
+  app.post('/complaints/:id/impossible', {
+    config: { access: OFFICE },
+    schema: { tags, summary: '认定“办不成事”确属办不成（写明理由和依据），起算答复期限', params: IdParams, body: ImpossibleFinding },
+    handler: async (req) => f.complaints.findImpossible(currentUser(req), req.params.id, req.body),
+  });
+
+  app.get('/complaints/cannot-get-done', {
+    config: { access: OVERSIGHT },
+    schema: { tags, summary: '“办不成事”台账：当月受理、已办成、确属办不成（含理由）、已转办', querystring: MonthQuery },
+    handler: async (req) => f.complaints.ledger(currentUser(req), req.query.month),
   });
 
   // ---- Petitions ----------------------------------------------------------------------------------------

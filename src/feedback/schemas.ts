@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { isLandlinePhone, isMobilePhone } from '../shared/identity.js';
 import { APPEAL_LEVELS, APPEAL_TYPES } from './appeal-states.js';
+import { DEFAULT_RANKING_WEIGHTS, RANKING_FACTORS, type RankingFactor } from './appeal-ranking.js';
+import { DISPOSITIONS } from './cannot-get-done.js';
 
 // Shared by the server (validation, OpenAPI) and the web app (forms): no server imports here.
 
@@ -230,7 +232,16 @@ export const ComplaintAnswer = z.object({
   finding: Finding,
   findingWindowId: Uuid('窗口').optional(),
   findingStaffId: Uuid('工作人员').optional(),
+  /** 办不成事 only: solved or transferred (a matter found impossible keeps that disposition). */
+  disposition: z.enum(DISPOSITIONS, { message: '办理结果只能是已办成、确属办不成或已转办' }).optional(),
+  transferredTo: Text('转办单位', 100).optional(),
 });
+/** A 办不成事 matter found truly impossible: why, and the rule that stands in the way. */
+export const ImpossibleFinding = z.object({
+  reason: Text('不能办理的理由'),
+  legalBasis: Text('法律政策依据', 500),
+});
+export const MonthQuery = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM') });
 
 // ---------------------------------------------------------------------------------------------------------
 // Petitions (信访) and the suggestion box / comment book
@@ -398,6 +409,8 @@ export const FeedbackSettings = z.object({
       complexDays: Days().default(5),
       cannotGetDoneSimpleDays: Days().default(5),
       cannotGetDoneComplexDays: Days().default(10),
+      /** Working days to answer the person once a 办不成事 matter is found truly impossible. */
+      impossibleReplyDays: Days().default(3),
     })
     .prefault({}),
   petition: z
@@ -416,13 +429,22 @@ export const FeedbackSettings = z.object({
         .prefault({}),
       signDays: Days(10).default(1),
       levelDays: z.object({ grid: Days().default(1), community: Days().default(2), street: Days().default(3), district: Days().default(5) }).prefault({}),
+      /** 红黑榜: the weights of each factor (appeal-ranking.ts; local, not national), the lists' length, and the least volume ranked. */
+      ranking: z
+        .object({
+          weights: z.object(Object.fromEntries(RANKING_FACTORS.map((f) => [f, z.number().int().min(0).max(100).default(DEFAULT_RANKING_WEIGHTS[f])])) as Record<RankingFactor, z.ZodDefault<z.ZodNumber>>).prefault({}),
+          listSize: z.number().int().min(1).max(20).default(5),
+          minDispatched: z.number().int().min(1).max(1000).default(1),
+        })
+        .prefault({}),
     })
     .prefault({}),
 });
 export type FeedbackSettings = z.infer<typeof FeedbackSettings>;
 
-export const IndicatorsQuery = z.object({
-  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM'),
+export const RankingQuery = MonthQuery.extend({ format: z.enum(['json', 'xlsx']).default('json') });
+
+export const IndicatorsQuery = MonthQuery.extend({
   by: z.enum(['window', 'department']).default('window'),
 });
 

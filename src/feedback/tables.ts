@@ -1,4 +1,5 @@
 import { bigserial, boolean, date, doublePrecision, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { Disposition } from './cannot-get-done.js';
 import type { AppealAction, AppealLevel, AppealStatus, AppealType } from './appeal-states.js';
 import type { FollowupStage, FollowupStatus } from './followup-states.js';
 import type {
@@ -154,6 +155,14 @@ export const complaints = pgTable('complaints', {
   answeredAt: at('answered_at'),
   answeredByName: text('answered_by_name'),
   createdByName: text('created_by_name').notNull(),
+  disposition: text('disposition').$type<Disposition>(),
+  impossibleReason: text('impossible_reason'),
+  legalBasis: text('legal_basis'),
+  foundImpossibleAt: at('found_impossible_at'),
+  foundByName: text('found_by_name'),
+  replyDueAt: at('reply_due_at'),
+  replyRemindedAt: at('reply_reminded_at'),
+  transferredTo: text('transferred_to'),
 });
 export type ComplaintRow = typeof complaints.$inferSelect;
 

@@ -5,6 +5,7 @@ import type { Role } from '../auth/roles.js';
 import { users, userWindows } from '../auth/tables.js';
 import { createTimerRunner } from '../jobs/timers.js';
 import { notifications } from '../notify/tables.js';
+import { outbox } from '../notify/test-helpers.js';
 import { TEST_PASSWORD, type TestApp } from '../testing/test-app.js';
 import { feedbackTimerHandlers } from './index.js';
 
@@ -76,7 +77,7 @@ export async function api(t: TestApp, role: string | null, options: InjectOption
 export const runTimers = (t: TestApp) => createTimerRunner({ db: t.ctx.db, clock: t.clock }, feedbackTimerHandlers).runDue();
 
 export async function noticesTo(t: TestApp, template: string) {
-  return (await t.ctx.db.select().from(notifications).where(eq(notifications.template, template))).map((n) => ({ recipient: n.recipient, body: n.body, channel: n.channel }));
+  return (await outbox(t.ctx.db, eq(notifications.template, template))).map((n) => ({ recipient: n.recipient, body: n.body, channel: n.channel }));
 }
 
 export async function userId(t: TestApp, username: string): Promise<string> {

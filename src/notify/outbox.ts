@@ -1,9 +1,12 @@
 import type { Db } from '../db/client.js';
+import { isSealed } from '../shared/crypto.js';
+import { keyring } from '../shared/data-key.js';
 import { notifications } from './tables.js';
 
 /**
  * A notice to a person (SMS to a phone) or to a staff member (by user id). Written in the caller's
  * transaction; `dedupeKey` makes a notice that must go once (a reminder) harmless to enqueue twice.
+ * An SMS recipient is sealed at rest: only the sender opens it (and the outbox list, to mask it).
  */
 export interface Notice {
   hallId: string;
@@ -24,7 +27,8 @@ export async function enqueueNotice(tx: Db, notice: Notice): Promise<boolean> {
     .values({
       hallId: notice.hallId,
       channel: notice.channel,
-      recipient: notice.recipient,
+      // A recipient sealed already (a ticket's phone) is stored as it comes.
+      recipient: notice.channel === 'sms' && !isSealed(notice.recipient) ? (await keyring(tx)).seal(notice.recipient) : notice.recipient,
       template: notice.template,
       body: notice.body,
       params: notice.secret ? { ...notice.params, secret: true } : (notice.params ?? {}),

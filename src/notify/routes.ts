@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import type { Api } from '../server/http.js';
 import { currentUser } from '../auth/guard.js';
+import { keyring } from '../shared/data-key.js';
 import { maskPhone } from '../shared/identity.js';
 import { notifications } from './tables.js';
 
@@ -23,9 +24,10 @@ export function registerNotifyRoutes(app: Api, db: Db): void {
       if (req.query.status) where.push(eq(notifications.status, req.query.status));
       if (req.query.template) where.push(eq(notifications.template, req.query.template));
       const rows = await db.select().from(notifications).where(and(...where)).orderBy(desc(notifications.createdAt)).limit(req.query.limit);
+      const ring = await keyring(db);
       return rows.map((n) => ({
         ...n,
-        recipient: n.channel === 'sms' ? maskPhone(n.recipient) : n.recipient,
+        recipient: n.channel === 'sms' ? maskPhone(ring.openOrClear(n.recipient)) : n.recipient,
         // A manager reading a live sign-in code could sign in as the applicant.
         body: (n.params as { secret?: boolean }).secret ? n.body.replace(/\d/g, '*') : n.body,
         params: undefined,

@@ -1,6 +1,7 @@
 import { and, asc, eq, lt } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import type { Clock } from '../server/clock.js';
+import { keyring } from '../shared/data-key.js';
 import { notifications } from './tables.js';
 
 /** Where messages leave the system: an SMS gateway in production, the development adapter here. */
@@ -33,7 +34,9 @@ export function createNoticeSender({ db, clock }: { db: Db; clock: Clock }, adap
             .for('update', { skipLocked: true });
           if (!msg) return null;
           try {
-            await adapter.send({ channel: msg.channel, recipient: msg.recipient, body: msg.body });
+            // Opened here, for the gateway only; a phone whose key was removed fails the attempt with DATA_KEY_MISSING's message.
+            const recipient = msg.channel === 'sms' ? (await keyring(tx)).openOrClear(msg.recipient) : msg.recipient;
+            await adapter.send({ channel: msg.channel, recipient, body: msg.body });
             await tx.update(notifications).set({ status: 'sent', sentAt: clock.now(), attempts: msg.attempts + 1 }).where(eq(notifications.id, msg.id));
             return true;
           } catch (err) {

@@ -6,7 +6,7 @@ import { DomainError, notFound, unauthenticated, validationFailed } from '../ser
 import { recordAudit, SYSTEM_ACTOR, type Actor } from '../audit/audit.js';
 import { actorOf, type AuthUser } from '../auth/service.js';
 import { users } from '../auth/tables.js';
-import { dataKey } from '../shared/data-key.js';
+import { keyring, type Keyring } from '../shared/data-key.js';
 import { createCalendarService } from '../calendar/service.js';
 import type { WorkingCalendar } from '../calendar/working-calendar.js';
 import { formatInstant, localDate } from '../calendar/zone.js';
@@ -20,7 +20,6 @@ import { ratings } from '../feedback/tables.js';
 import { scheduleTimer, type TimerHandler } from '../jobs/timers.js';
 import { enqueueNotice } from '../notify/outbox.js';
 import { departments, halls, windows, windowServices } from '../org/tables.js';
-import { decrypt, encrypt, keyedHash } from '../shared/crypto.js';
 import {
   CREDIT_CODE_MESSAGES,
   ID_NUMBER_MESSAGES,
@@ -65,7 +64,7 @@ const refused = () => new DomainError(400, 'INVALID_CODE', '验证码不正确�
 const incomplete = (check: CheckResult) =>
   new DomainError(400, 'INCOMPLETE', `还有 ${check.problems.length} 项未完成：${check.problems.map((p) => p.message).join('；')}`, { problems: check.problems });
 /** An agent's sealed numbers. */
-const agentNumbers = (key: Buffer, sealed: string | null) => (sealed ? (JSON.parse(decrypt(key, sealed)) as { idNumber: string; phone: string }) : null);
+const agentNumbers = (keys: Keyring, sealed: string | null) => (sealed ? (JSON.parse(keys.open(sealed)) as { idNumber: string; phone: string }) : null);
 
 export function createOnlineService(ctx: AppContext) {
   const { db, clock } = ctx;
@@ -101,7 +100,7 @@ export function createOnlineService(ctx: AppContext) {
   // ---- applicants: one-time codes, sessions, real-name details
 
   async function phoneHash(phone: string) {
-    return keyedHash(await dataKey(db), 'applicant-phone', phone);
+    return (await keyring(db)).hash('applicant-phone', phone);
   }
 
   async function sendCode(hallId: string, phone: string) {
@@ -129,7 +128,7 @@ export function createOnlineService(ctx: AppContext) {
   async function signIn(hallId: string, phone: string, code: string) {
     const now = clock.now();
     const hash = await phoneHash(phone);
-    const key = await dataKey(db);
+    const keys = await keyring(db);
     const result = await db.transaction(async (tx) => {
       const [latest] = await tx
         .select()
@@ -145,13 +144,13 @@ export function createOnlineService(ctx: AppContext) {
         return null;
       }
       await tx.update(applicantCodes).set({ usedAt: now }).where(eq(applicantCodes.id, latest.id));
-      await tx.insert(applicants).values({ hallId, phoneHash: hash, phoneEnc: encrypt(key, phone), createdAt: now, updatedAt: now }).onConflictDoNothing();
+      await tx.insert(applicants).values({ hallId, phoneHash: hash, phoneEnc: keys.seal(phone), createdAt: now, updatedAt: now }).onConflictDoNothing();
       const [applicant] = await tx.select().from(applicants).where(and(eq(applicants.hallId, hallId), eq(applicants.phoneHash, hash)));
       const token = randomBytes(32).toString('base64url');
       const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3_600_000);
       await tx.insert(applicantSessions).values({ hallId, applicantId: applicant!.id, tokenHash: sha256(token), expiresAt, createdAt: now });
       await recordAudit(tx, applicantActor(applicant!), { hallId, action: 'online.sign_in', entityType: 'applicant', entityId: applicant!.id });
-      return { token, expiresAt: formatInstant(expiresAt.getTime()), profile: profileOf(key, applicant!) };
+      return { token, expiresAt: formatInstant(expiresAt.getTime()), profile: profileOf(keys, applicant!) };
     });
     if (!result) throw refused();
     return result;
@@ -160,10 +159,10 @@ export function createOnlineService(ctx: AppContext) {
   /** Applicants are not staff: the trail names them, the id column stays for staff. */
   const applicantActor = (a: ApplicantRow): Actor => ({ id: null, name: a.name ? `申请人 ${a.name}` : '申请人', roles: [] });
 
-  function profileOf(key: Buffer, a: ApplicantRow): Profile {
-    const number = a.numberEnc ? decrypt(key, a.numberEnc) : null;
+  function profileOf(keys: Keyring, a: ApplicantRow): Profile {
+    const number = a.numberEnc ? keys.open(a.numberEnc) : null;
     return {
-      phone: maskPhone(decrypt(key, a.phoneEnc)),
+      phone: maskPhone(keys.open(a.phoneEnc)),
       kind: a.kind,
       name: a.name,
       number: number ? maskIdNumber(number) : null,
@@ -203,15 +202,15 @@ export function createOnlineService(ctx: AppContext) {
       if (problem) throw new DomainError(400, 'INVALID_CREDIT_CODE', CREDIT_CODE_MESSAGES[problem], { field: 'creditCode' });
       number = normalizeCreditCode(input.creditCode!);
     }
-    const key = await dataKey(db);
+    const keys = await keyring(db);
     return db.transaction(async (tx) => {
       const [row] = await tx
         .update(applicants)
-        .set({ kind: input.kind, name: input.name, numberEnc: encrypt(key, number), contactName: input.kind === 'company' ? (input.contactName ?? null) : null, updatedAt: now })
+        .set({ kind: input.kind, name: input.name, numberEnc: keys.seal(number), contactName: input.kind === 'company' ? (input.contactName ?? null) : null, updatedAt: now })
         .where(eq(applicants.id, me.id))
         .returning();
       await recordAudit(tx, applicantActor(row!), { hallId: hall.id, action: 'online.profile', entityType: 'applicant', entityId: me.id, after: { kind: input.kind, name: input.name } });
-      return profileOf(key, row!);
+      return profileOf(keys, row!);
     });
   }
 
@@ -310,7 +309,7 @@ export function createOnlineService(ctx: AppContext) {
       const problem = idNumberProblem(input.agent.idNumber);
       if (problem) throw new DomainError(400, 'INVALID_ID_NUMBER', `代办员${ID_NUMBER_MESSAGES[problem]}`, { field: 'agent.idNumber' });
     }
-    const key = await dataKey(db);
+    const keys = await keyring(db);
     await db.transaction(async (tx) => {
       const app = await ownApplication(tx, me, id, true);
       if (app.status !== 'draft') throw new DomainError(409, 'NOT_EDITABLE', '申请已提交，不能再修改', { status: app.status });
@@ -325,7 +324,7 @@ export function createOnlineService(ctx: AppContext) {
           notApplicable: input.notApplicable,
           finish: input.finish,
           agent: agent ? { name: agent.name, authorization: agent.authorization } : null,
-          agentEnc: agent ? encrypt(key, JSON.stringify({ idNumber: normalizeIdNumber(agent.idNumber), phone: agent.phone })) : null,
+          agentEnc: agent ? keys.seal(JSON.stringify({ idNumber: normalizeIdNumber(agent.idNumber), phone: agent.phone })) : null,
           deliveryMethod: input.deliveryMethod,
           deliveryAddress: input.deliveryMethod === 'post' ? input.deliveryAddress : null,
           updatedAt: now,
@@ -410,15 +409,15 @@ export function createOnlineService(ctx: AppContext) {
   async function submit(token: string | null, id: string, info: RequestInfo): Promise<ApplicationView> {
     const me = await requireApplicant(token);
     const now = clock.now();
-    const key = await dataKey(db);
+    const keys = await keyring(db);
     await db.transaction(async (tx) => {
       const app = await ownApplication(tx, me, id, true);
       if (app.status !== 'draft') throw new DomainError(409, 'NOT_EDITABLE', '申请已提交', { status: app.status });
       const { files, check } = await checkOf(tx, me, app);
       if (!check.ready) throw incomplete(check);
-      const number = decrypt(key, me.numberEnc!);
-      const phone = decrypt(key, me.phoneEnc);
-      const agent = agentNumbers(key, app.agentEnc);
+      const number = keys.open(me.numberEnc!);
+      const phone = keys.open(me.phoneEnc);
+      const agent = agentNumbers(keys, app.agentEnc);
       // 收件登记: the case is registered on receipt, with its case number, and waits for the pre-review.
       const input: CaseInput = {
         serviceCode: app.serviceCode,
@@ -543,7 +542,7 @@ export function createOnlineService(ctx: AppContext) {
   // ---- views
 
   async function view(tx: Db, me: ApplicantRow | null, app: ApplicationRow, audience: 'applicant' | 'staff'): Promise<ApplicationView> {
-    const key = await dataKey(db);
+    const keys = await keyring(db);
     const [owner] = me ? [me] : await tx.select().from(applicants).where(eq(applicants.id, app.applicantId));
     const { materials, files, check } = await checkOf(tx, owner!, app);
     const [service] = await tx.select({ bookable: services.bookable }).from(services).where(eq(services.id, app.serviceId));
@@ -555,10 +554,10 @@ export function createOnlineService(ctx: AppContext) {
       : [];
     const events = await tx.select().from(onlineEvents).where(eq(onlineEvents.applicationId, app.id)).orderBy(asc(onlineEvents.id));
     const { hall, calendar, zone } = await hallTime(tx, app.hallId);
-    const number = owner!.numberEnc ? decrypt(key, owner!.numberEnc) : null;
-    const phone = decrypt(key, owner!.phoneEnc);
+    const number = owner!.numberEnc ? keys.open(owner!.numberEnc) : null;
+    const phone = keys.open(owner!.phoneEnc);
     const clear = audience === 'staff';
-    const agent = agentNumbers(key, app.agentEnc);
+    const agent = agentNumbers(keys, app.agentEnc);
     return {
       id: app.id,
       status: app.status,
@@ -695,7 +694,7 @@ export function createOnlineService(ctx: AppContext) {
     sendCode,
     signIn,
     signOut,
-    profile: async (token: string | null) => profileOf(await dataKey(db), await requireApplicant(token)),
+    profile: async (token: string | null) => profileOf(await keyring(db), await requireApplicant(token)),
     updateProfile,
     onlineServices,
     create,

@@ -1,8 +1,9 @@
 // Fixtures for the online applications' tests (excluded from the build by the test-* pattern).
-import { and, desc, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import { services } from '../catalog/tables.js';
 import { notifications } from '../notify/tables.js';
+import { outbox } from '../notify/test-helpers.js';
 import { windowServices } from '../org/tables.js';
 import type { TestApp } from '../testing/test-app.js';
 
@@ -45,12 +46,9 @@ export async function addOnlineService(t: TestApp, code = 'ON-001', options: { o
 
 /** The last code texted to a phone, read from the outbox as the applicant reads their SMS. */
 export async function lastCode(t: TestApp, phone = PHONE): Promise<string> {
-  const [sms] = await t.ctx.db
-    .select({ body: notifications.body })
-    .from(notifications)
-    .where(and(eq(notifications.recipient, phone), eq(notifications.template, 'online.code')))
-    .orderBy(desc(notifications.createdAt))
-    .limit(1);
+  const [sms] = (await outbox(t.ctx.db, eq(notifications.template, 'online.code')))
+    .filter((n) => n.recipient === phone)
+    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
   const code = /验证码为 (\d{6})/.exec(sms?.body ?? '')?.[1];
   if (!code) throw new Error(`no code sent to ${phone}`);
   return code;

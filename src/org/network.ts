@@ -12,7 +12,7 @@ import type { Role } from '../auth/roles.js';
 import { users } from '../auth/tables.js';
 import { buildTree, parentProblem } from './network-rules.js';
 import type { HallCreateInput, NetworkHall } from './schemas.js';
-import { halls, userHalls } from './tables.js';
+import { halls, userHalls, windows } from './tables.js';
 
 const idsOf = (rows: unknown): string[] => ((rows as { rows?: { id: string }[] }).rows ?? (rows as { id: string }[])).map((r) => r.id);
 
@@ -55,6 +55,26 @@ export async function hallScope(db: Db, user: AuthUser, roles: readonly Role[], 
     if (!reached) throw forbidden('无权查看该服务中心的数据');
   }
   return request.subtree ? subtreeIds(db, [target]) : [target];
+}
+
+/**
+ * The user as they act in the hall `code` (the staff header's hall switcher sends it as `X-Hall`): every
+ * role they hold at that hall or above it, at home or by a user_halls grant, since a role reaches the
+ * subtree below its hall; their department and windows only where they belong to that hall. A hall out of reach is 403 and an unknown code 404, so no request acts in a hall by accident.
+ */
+export async function actingAt(db: Db, user: AuthUser, code: string): Promise<AuthUser> {
+  const [hall] = await db.select({ id: halls.id }).from(halls).where(eq(halls.code, code));
+  if (!hall) throw notFound('服务中心', { hall: code });
+  if (hall.id === user.hallId) return user;
+  const chain = await chainUp(db, hall.id);
+  const grants = await db.select({ hallId: userHalls.hallId, roles: userHalls.roles }).from(userHalls).where(and(eq(userHalls.userId, user.id), inArray(userHalls.hallId, chain)));
+  const held = chain.flatMap((id) => (id === user.hallId ? user.roles : (grants.find((g) => g.hallId === id)?.roles ?? [])));
+  const roles = user.roles.includes('admin') ? user.roles : [...new Set(held)];
+  if (roles.length === 0) throw forbidden('无权在该服务中心办理业务');
+  const own = user.windowIds.length
+    ? (await db.select({ id: windows.id }).from(windows).where(and(eq(windows.hallId, hall.id), inArray(windows.id, user.windowIds)))).map((w) => w.id)
+    : [];
+  return { ...user, hallId: hall.id, roles, departmentId: null, windowIds: own };
 }
 
 export function createNetworkService({ db, clock }: AppContext) {

@@ -125,11 +125,13 @@ export interface Screen {
   hallId: string;
   /** A window's small screen hears only that window's calls. */
   windowId: string | null;
-  write(chunk: string): void;
+  /** The hub encodes an event once and hands every screen the same bytes. */
+  write(chunk: string | Buffer): void;
   end(): void;
 }
 
 export const sseEvent = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+const PING = Buffer.from(': ping\n\n');
 
 export interface DisplayHubOptions {
   heartbeatMs?: number;
@@ -169,10 +171,8 @@ export function createDisplayHub(
         if (closed || !screens.get(hallId)?.size) return;
         try {
           const state = await loadState(hallId);
-          each(hallId, (s) => {
-            s.write(sseEvent('state', state));
-            s.write(sseEvent('waiting', { waiting: state.waiting }));
-          });
+          const chunk = Buffer.from(sseEvent('state', state) + sseEvent('waiting', { waiting: state.waiting }));
+          each(hallId, (s) => s.write(chunk));
         } catch (err) {
           options.onError?.(err);
         }
@@ -188,7 +188,10 @@ export function createDisplayHub(
       return;
     }
     const call = signal.call;
-    if (call) each(signal.hallId, (s) => (s.windowId === null || s.windowId === call.windowId) && s.write(sseEvent('call', call)));
+    if (call) {
+      const chunk = Buffer.from(sseEvent('call', call));
+      each(signal.hallId, (s) => (s.windowId === null || s.windowId === call.windowId) && s.write(chunk));
+    }
     refreshSoon(signal.hallId);
   }
 
@@ -198,7 +201,7 @@ export function createDisplayHub(
       listening ??= database.listen(QUEUE_CHANNEL, onSignal);
       await listening;
       heartbeat ??= setInterval(() => {
-        for (const set of screens.values()) for (const s of set) s.write(': ping\n\n');
+        for (const set of screens.values()) for (const s of set) s.write(PING);
       }, options.heartbeatMs ?? 15_000);
       heartbeat.unref?.();
       let set = screens.get(screen.hallId);

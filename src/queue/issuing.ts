@@ -13,6 +13,7 @@ import type { Db } from '../db/client.js';
 import { DomainError } from '../server/errors.js';
 import type { Actor } from '../audit/audit.js';
 import { services } from '../org/tables.js';
+import { keyring } from '../shared/data-key.js';
 import { maskIdNumber } from '../shared/identity.js';
 import { QUEUE_CHANNEL } from './display.js';
 import { createGroupCommit, type Outcome } from './group-commit.js';
@@ -58,7 +59,8 @@ export interface Issued {
 /** Sends the "N places from the front" SMS to the given new tickets that qualify, in the caller's transaction. */
 export type NearFront = (tx: Db, hall: HallQueue, ticketIds: string[], today: string, now: Date) => Promise<void>;
 
-const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows;
+/** The rows of `tx.execute` (node-postgres and PGlite both answer `{ rows }`). */
+export const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows;
 const pgArray = (values: readonly string[]) => `{${values.join(',')}}`;
 
 const alreadyHolds = (plan: IssuePlan, number?: string) =>
@@ -154,6 +156,8 @@ export function createIssuing(db: Db, nearFront: NearFront) {
 
   /** The one statement that writes the admitted requests (a function, planned once per connection); a row per ticket written. */
   async function writeTickets(tx: Db, batch: IssueRequest[], sweeps: { hall_id: string; key: string; due_at: string }[]): Promise<Map<string, Written>> {
+    // Phones are sealed here, before the one statement; the keyring is cached, so this adds no query.
+    const ring = batch.some((req) => req.input.phone) ? await keyring(tx) : null;
     const reqs = batch.map((req, ord) => {
       const { actor, plan, input, options } = req;
       const channel = options.channel ?? input.channel;
@@ -171,7 +175,7 @@ export function createIssuing(db: Db, nearFront: NearFront) {
         holder_name: input.name ?? null,
         id_hash: plan.idHash,
         id_masked: plan.idNumber ? maskIdNumber(plan.idNumber) : null,
-        phone: input.phone ?? null,
+        phone: input.phone ? ring!.seal(input.phone) : null,
         idempotency_key: options.idempotencyKey ?? null,
         actor_id: actor.id,
         actor_name: actor.name,

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { notifications } from '../notify/tables.js';
+import { outbox } from '../notify/test-helpers.js';
 import { windows } from '../org/tables.js';
 import { createTestApp, TEST_PASSWORD, type TestApp } from '../testing/test-app.js';
 import { ticketEvents } from './tables.js';
@@ -287,16 +288,16 @@ describe('the window console', () => {
     for (let i = 0; i < 4; i++) await take(t);
     const mine = (await take(t, { channel: 'mobile', phone: '13812345678' })).json();
     expect(mine.ahead).toBe(4);
-    let sms = await t.ctx.db.select().from(notifications).where(eq(notifications.template, 'queue.near_front'));
+    let sms = await outbox(t.ctx.db, eq(notifications.template, 'queue.near_front'));
     expect(sms).toHaveLength(0);
     const first = (await callNext()).json();
     await act(first.id, 'complete');
-    sms = await t.ctx.db.select().from(notifications).where(eq(notifications.template, 'queue.near_front'));
+    sms = await outbox(t.ctx.db, eq(notifications.template, 'queue.near_front'));
     expect(sms).toHaveLength(1);
     expect(sms[0]).toMatchObject({ recipient: '13812345678', body: expect.stringContaining('T005 号') });
     expect(sms[0]!.body).toContain('前面还有 3 人');
     await callNext();
-    expect(await t.ctx.db.select().from(notifications).where(eq(notifications.template, 'queue.near_front'))).toHaveLength(1);
+    expect(await outbox(t.ctx.db, eq(notifications.template, 'queue.near_front'))).toHaveLength(1);
   });
 
   it('shows the console: current visitor, who is next, and the missed tickets it can restore', async () => {

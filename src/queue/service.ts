@@ -13,9 +13,9 @@ import { ID_NUMBER_MESSAGES, idNumberProblem, normalizeIdNumber } from '../share
 import { loadDisplayState, signalQueue } from './display.js';
 import { ticketAvailability, withCutoff } from './opening.js';
 import { ttlCache } from './cache.js';
-import { createIssuing, replayOf, type IssueOptions, type IssuePlan, type Issued } from './issuing.js';
+import { createIssuing, replayOf, rowsOf, type IssueOptions, type IssuePlan, type Issued } from './issuing.js';
 import { sweepDue } from './sweep.js';
-import { callOrder, historyNeeded, PRIORITY_LABELS } from './priority.js';
+import { callOrder, historyNeeded, PRIORITY_LABELS, type Priority } from './priority.js';
 import { QueueSettings, queueSettingsOf, type DisplayCall, type QueueStats, type StaffTicket, type TicketInput } from './schemas.js';
 import { ACTION_LABELS, STATUS_LABELS, move, type TicketAction } from './states.js';
 import { computeStats, idleMinutes, summarize, type StatEvent } from './stats.js';
@@ -439,9 +439,13 @@ export function createQueueService(ctx: AppContext, calendars: HallCalendars) {
           inLine,
           or(isNull(tickets.targetWindowId), eq(tickets.targetWindowId, windowId)),
         );
-        const classes = await tx.selectDistinct({ priority: tickets.priority }).from(tickets).where(line);
-        if (classes.length === 0) return null;
+        // Which classes wait in this line: one EXISTS per class, each the first matching entry of the
+        // waiting-order index (migration 0024), not a DISTINCT over the whole line (thousands on a busy day).
         const policy = { order: hall.settings.priorityOrder, guard: hall.settings.guard };
+        const probes = policy.order.map((p) => sql`exists (${tx.select({ one: sql`1` }).from(tickets).where(and(line, eq(tickets.priority, p)))}) as ${sql.identifier(p)}`);
+        const [present] = rowsOf<Record<Priority, boolean>>(await tx.execute(sql`select ${sql.join(probes, sql`, `)}`));
+        const classes = policy.order.filter((p) => present?.[p]);
+        if (classes.length === 0) return null;
         const need = historyNeeded(policy);
         const recent = need
           ? (
@@ -456,7 +460,7 @@ export function createQueueService(ctx: AppContext, calendars: HallCalendars) {
               .reverse()
           : [];
         let called: TicketRow | undefined;
-        for (const priority of callOrder(policy, classes.map((c) => c.priority), recent)) {
+        for (const priority of callOrder(policy, classes, recent)) {
           const head = tx
             .select({ id: tickets.id })
             .from(tickets)

@@ -5,6 +5,7 @@ import { eq, getTableName, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { formatInstant } from '../calendar/index.js';
 import { services, windows } from '../org/tables.js';
+import { keyring } from '../shared/data-key.js';
 import { maskName, maskPhone } from '../shared/identity.js';
 import { estimateWaitMinutes } from './estimate.js';
 import type { PublicTicket, QueueSettings, StaffTicket } from './schemas.js';
@@ -142,7 +143,7 @@ export async function staffTicket(tx: Db, hall: HallQueue, id: string): Promise<
     holderName: t.holderName,
     channel: t.channel,
     idNumber: t.idMasked,
-    phone: t.phone ? maskPhone(t.phone) : null,
+    phone: t.phone ? maskPhone((await keyring(tx)).openOrClear(t.phone)) : null,
     recallCount: t.recallCount,
     recallsLeft: Math.max(0, hall.settings.recallLimit - t.recallCount),
     startedAt: t.startedAt ? formatInstant(t.startedAt.getTime(), hall.zone) : null,

@@ -35,8 +35,8 @@ export function registerReportsRoutes(app: Api, ctx: AppContext): void {
 
   app.get('/reports/yearly', {
     config: { access: READERS },
-    schema: { tags: ['reports'], summary: '年度汇总：办件、按时办结率、满意度、延时服务', querystring: YearQuery },
-    handler: async (req) => reports.yearly((await hallScope(ctx.db, currentUser(req), READERS, { hall: req.query.hall }))[0]!, req.query.year),
+    schema: { tags: ['reports'], summary: '年度汇总：办件、按时办结率、满意度、延时服务（subtree=1 汇总下级）', querystring: YearQuery },
+    handler: async (req) => reports.yearly(await hallScope(ctx.db, currentUser(req), READERS, { hall: req.query.hall, subtree: req.query.subtree === '1' }), req.query.year),
   });
 
   app.get('/reports/dashboard', {

@@ -15,7 +15,7 @@ export const BulletinTextsInput = z.object({
 });
 export type BulletinTextsInput = z.infer<typeof BulletinTextsInput>;
 
-export const YearQuery = z.object({ year: z.coerce.number().int().min(2000, '年份无效').max(2100, '年份无效'), ...HallChoice });
+export const YearQuery = z.object({ year: z.coerce.number().int().min(2000, '年份无效').max(2100, '年份无效'), ...HallChoice, ...Subtree });
 
 const DateText = z
   .string()

@@ -18,6 +18,19 @@ import { bulletinXlsx } from './xlsx.js';
 import { mergeBulletins } from './rollup.js';
 import { bulletinTexts } from './tables.js';
 
+/** One hall's month in the yearly summary: counts only, so halls add up. */
+interface YearMonth {
+  accepted: number;
+  finished: number;
+  immediate: number;
+  promised: number;
+  withDeadline: number;
+  onTime: number;
+  counted: number;
+  satisfied: number;
+  extended: number;
+}
+
 /** The longest range the dashboard answers for. */
 export const MAX_DASHBOARD_DAYS = 92;
 
@@ -30,6 +43,19 @@ export function createReportsService(ctx: AppContext) {
   async function bulletinOf(hallIds: readonly string[], month: string) {
     const parts = await Promise.all(hallIds.map((id) => bulletins.monthly(id, month)));
     return parts.length === 1 ? parts[0]! : mergeBulletins(parts[0]!, parts);
+  }
+
+  /** One hall's raw counts for each of `months`, the parts a year (or a subtree's year) is added up from. */
+  async function yearOfHall(hallId: string, months: readonly string[]): Promise<YearMonth[]> {
+    const h = await staff.hallOf(hallId);
+    return Promise.all(
+      months.map(async (month) => {
+        const b = monthBounds(month, h.zone);
+        const [c, r, ext] = await Promise.all([caseFigures(db, h, b.from, b.to, clock.now()), ratingIndicators(db, hallId, month, clock.now()), extended.between(hallId, b.from, b.to, h)]);
+        const { accepted, finished, immediate, promised, withDeadline, onTime } = c.totals;
+        return { accepted, finished, immediate, promised, withDeadline, onTime, counted: r.totals.counted, satisfied: r.totals.satisfied, extended: ext.length };
+      }),
+    );
   }
 
   return {
@@ -62,37 +88,40 @@ export function createReportsService(ctx: AppContext) {
       });
     },
 
-    /** A year in figures, like the Xiangcheng reply [000]: cases, on-time rate, satisfaction, extended services, by month. */
-    async yearly(hallId: string, year: number) {
-      const h = await staff.hallOf(hallId);
-      const current = today(h, clock.now()).slice(0, 7);
+    /**
+     * A year in figures, like the Xiangcheng reply [000]: cases, on-time rate, satisfaction, extended
+     * services, by month, for a hall or a subtree (`hallIds` from hallScope, its root first). A subtree's
+     * counts are its halls' counts added month by month, and its rates recomputed from the summed parts.
+     */
+    async yearly(hallIds: readonly string[], year: number) {
+      const top = await staff.hallOf(hallIds[0]!);
+      const current = today(top, clock.now()).slice(0, 7);
       const months = Array.from({ length: 12 }, (_, i) => `${year}-${String(i + 1).padStart(2, '0')}`).filter((m) => m <= current);
-      const rows = await Promise.all(
-        months.map(async (month) => {
-          const b = monthBounds(month, h.zone);
-          const [c, r, ext] = await Promise.all([caseFigures(db, h, b.from, b.to, clock.now()), ratingIndicators(db, hallId, month, clock.now()), extended.between(hallId, b.from, b.to, h)]);
-          return { month, c: c.totals, counted: r.totals.counted, satisfied: r.totals.satisfied, extended: ext.length };
-        }),
-      );
+      const perHall = await Promise.all(hallIds.map((hallId) => yearOfHall(hallId, months)));
+      const rows = months.map((month, i) => {
+        const parts = perHall.map((hall) => hall[i]!);
+        const add = (f: (r: YearMonth) => number) => parts.reduce((a, r) => a + f(r), 0);
+        return { month, accepted: add((r) => r.accepted), finished: add((r) => r.finished), immediate: add((r) => r.immediate), promised: add((r) => r.promised), withDeadline: add((r) => r.withDeadline), onTime: add((r) => r.onTime), counted: add((r) => r.counted), satisfied: add((r) => r.satisfied), extended: add((r) => r.extended) };
+      });
       const sum = (f: (r: (typeof rows)[number]) => number) => rows.reduce((a, r) => a + f(r), 0);
-      const withDeadline = sum((r) => r.c.withDeadline);
       const counted = sum((r) => r.counted);
       return {
         year,
-        hallName: h.name,
-        casesAccepted: sum((r) => r.c.accepted),
-        casesFinished: sum((r) => r.c.finished),
-        immediate: sum((r) => r.c.immediate),
-        promised: sum((r) => r.c.promised),
-        onTimeRate: onTimeRate({ withDeadline, onTime: sum((r) => r.c.onTime) }),
+        hallName: top.name,
+        halls: hallIds.length,
+        casesAccepted: sum((r) => r.accepted),
+        casesFinished: sum((r) => r.finished),
+        immediate: sum((r) => r.immediate),
+        promised: sum((r) => r.promised),
+        onTimeRate: onTimeRate({ withDeadline: sum((r) => r.withDeadline), onTime: sum((r) => r.onTime) }),
         satisfaction: counted ? Math.round((sum((r) => r.satisfied) / counted) * 10_000) / 10_000 : null,
         ratings: counted,
         extendedServices: sum((r) => r.extended),
         months: rows.map((r) => ({
           month: r.month,
-          casesAccepted: r.c.accepted,
-          casesFinished: r.c.finished,
-          onTimeRate: onTimeRate(r.c),
+          casesAccepted: r.accepted,
+          casesFinished: r.finished,
+          onTimeRate: onTimeRate(r),
           satisfaction: r.counted ? Math.round((r.satisfied / r.counted) * 10_000) / 10_000 : null,
           extendedServices: r.extended,
         })),

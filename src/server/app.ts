@@ -12,7 +12,9 @@ import { registerAuditRoutes } from '../audit/routes.js';
 import { registerCalendarRoutes } from '../calendar/routes.js';
 import { createCalendarService } from '../calendar/service.js';
 import { registerCaseRoutes } from '../cases/routes.js';
+import { registerAgentRoutes } from '../agents/routes.js';
 import { registerCatalogRoutes } from '../catalog/routes.js';
+import { registerLevelRoutes } from '../catalog/level-routes.js';
 import { createCatalogService } from '../catalog/service.js';
 import { createFeedback, registerFeedbackOpen311, registerFeedbackRoutes } from '../feedback/routes.js';
 import { registerNotifyRoutes } from '../notify/routes.js';
@@ -64,7 +66,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   app.setSerializerCompiler(serializerCompiler);
   const serveWeb = Boolean(ctx.config.webRoot && existsSync(ctx.config.webRoot));
   registerErrorHandler(app, { spaFallback: serveWeb });
-  await registerSecurity(app, ctx.config.rateLimits);
+  await registerSecurity(app, ctx.config.rateLimits, ctx.database);
   registerMetrics(app, ctx.database, ctx.config.metricsToken);
 
   await app.register(fastifySwagger, {
@@ -77,7 +79,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
 
   const auth = createAuthService(ctx);
-  registerAccessGuard(app, auth);
+  registerAccessGuard(app, auth, ctx.db);
 
   registerHealth(app, ctx, Object.keys(timerHandlers(ctx)));
 
@@ -91,9 +93,11 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       registerAuditRoutes(typed, ctx.db);
       registerCalendarRoutes(typed, ctx.db, createCalendarService(ctx));
       registerCatalogRoutes(typed, createCatalogService(ctx), ctx.db);
+      registerLevelRoutes(typed, ctx);
       registerNotifyRoutes(typed, ctx.db);
       registerQueueRoutes(typed, ctx);
       registerCaseRoutes(typed, ctx);
+      registerAgentRoutes(typed, ctx);
       registerFeedbackRoutes(typed, ctx, feedback);
       registerStaffRoutes(typed, ctx);
       registerReportsRoutes(typed, ctx);

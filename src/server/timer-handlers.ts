@@ -3,6 +3,7 @@ import { caseTimerHandlers } from '../cases/service.js';
 import { feedbackTimerHandlers } from '../feedback/index.js';
 import { queueTimerHandlers } from '../queue/sweep.js';
 import { onlineTimerHandlers } from '../online/service.js';
+import { opsTimerHandlers } from '../ops/reseal.js';
 import type { TimerHandler } from '../jobs/timers.js';
 import { reportsTimerHandlers } from '../reports/nightly.js';
 import { staffTimerHandlers } from '../staff/gaps.js';
@@ -18,5 +19,6 @@ export function timerHandlers(ctx: AppContext): Record<string, TimerHandler> {
     ...staffTimerHandlers(ctx),
     ...reportsTimerHandlers(ctx),
     ...onlineTimerHandlers(ctx),
+    ...opsTimerHandlers(ctx),
   };
 }

@@ -36,10 +36,9 @@ async function request<T>(method: string, path: string, body: unknown, options: 
   for (const [key, value] of Object.entries(options.query ?? {})) {
     if (value !== undefined && value !== '') params.set(key, String(value));
   }
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { accept: 'application/json', ...auth.sessionHeaders() };
   if (body !== undefined) headers['content-type'] = 'application/json';
   const token = auth.token;
-  if (token) headers.authorization = `Bearer ${token}`;
 
   let error: ApiError;
   try {

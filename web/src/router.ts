@@ -9,6 +9,7 @@ import audit from './pages/audit/routes';
 import calendar from './pages/calendar/routes';
 import catalog from './pages/catalog/routes';
 import cases from './pages/cases/routes';
+import agents from './pages/agents/routes';
 import feedback from './pages/feedback/routes';
 import portal from './pages/portal/routes';
 import staff from './pages/staff/routes';
@@ -17,7 +18,7 @@ import appointments from './pages/appointments/routes';
 import online from './pages/online/routes';
 
 /** Every capability's pages. Add yours here; the order is the order of the staff sidebar. */
-const CAPABILITIES: Capability[] = [home, queue, staff, reports, cases, feedback, catalog, org, calendar, audit, auth, portal, appointments, online];
+const CAPABILITIES: Capability[] = [home, queue, staff, reports, cases, agents, feedback, catalog, org, calendar, audit, auth, portal, appointments, online];
 
 export const router = createRouter({
   history: createWebHistory(),

@@ -11,6 +11,9 @@ export interface SessionUser {
   roles: Role[];
   departmentId: string | null;
   windowIds: string[];
+  /** The hall acted in (code), and the halls the user can switch to: home first, then grants. */
+  hall: string | null;
+  halls: { code: string; name: string; roles: Role[]; home: boolean }[];
 }
 
 interface LoginResult {
@@ -20,10 +23,14 @@ interface LoginResult {
 }
 
 const TOKEN_KEY = 'onewindow.token';
+/** The hall a user last chose to act in, remembered per browser and per user. */
+const hallKey = (userId: string) => `onewindow.hall.${userId}`;
 
 export const useAuthStore = defineStore('auth', () => {
   const token = ref<string | null>(localStorage.getItem(TOKEN_KEY));
   const user = ref<SessionUser | null>(null);
+  /** Sent as X-Hall with every call; null acts in the home hall. */
+  const hall = ref<string | null>(null);
   /** Set after a manager reset the password: the user must choose a new one before working. */
   const mustChangePassword = ref(false);
   const signedIn = computed(() => token.value !== null);
@@ -48,11 +55,32 @@ export const useAuthStore = defineStore('auth', () => {
     if (!token.value) return false;
     if (user.value) return true;
     try {
-      user.value = await api.get<SessionUser>('/auth/me', { quiet: true });
+      hall.value = null;
+      const home = await api.get<SessionUser>('/auth/me', { quiet: true });
+      const chosen = localStorage.getItem(hallKey(home.id));
+      if (chosen && chosen !== home.hall && home.halls.some((h) => h.code === chosen)) {
+        hall.value = chosen;
+        // Should the server refuse the hall after all (a grant just withdrawn), stay in the home hall.
+        user.value = await api.get<SessionUser>('/auth/me', { quiet: true }).catch(() => {
+          hall.value = null;
+          return home;
+        });
+      } else {
+        user.value = home;
+      }
       return true;
     } catch {
       return false;
     }
+  }
+
+  /** Acts in another of the user's halls from now on; pages load afresh for it. */
+  function switchHall(code: string) {
+    if (!user.value) return;
+    const home = user.value.halls.find((h) => h.home)?.code;
+    if (code === home) localStorage.removeItem(hallKey(user.value.id));
+    else localStorage.setItem(hallKey(user.value.id), code);
+    window.location.reload();
   }
 
   async function logout() {
@@ -66,7 +94,14 @@ export const useAuthStore = defineStore('auth', () => {
   function expire() {
     setToken(null);
     user.value = null;
+    hall.value = null;
     mustChangePassword.value = false;
+  }
+
+  /** The headers of a staff call: the session and the hall acted in (raw fetches for files use them too). */
+  function sessionHeaders(): Record<string, string> {
+    if (!token.value) return {};
+    return hall.value ? { authorization: `Bearer ${token.value}`, 'x-hall': hall.value } : { authorization: `Bearer ${token.value}` };
   }
 
   /** Whether the user may open a page for these roles; admin may open every page, as on the server. */
@@ -75,5 +110,5 @@ export const useAuthStore = defineStore('auth', () => {
     return !roles || mine.includes('admin') || roles.some((r) => mine.includes(r));
   }
 
-  return { token, user, mustChangePassword, signedIn, login, restore, logout, expire, allows };
+  return { token, user, hall, mustChangePassword, signedIn, login, restore, switchHall, sessionHeaders, logout, expire, allows };
 });

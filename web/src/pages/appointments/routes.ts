@@ -13,6 +13,8 @@ export default {
   ],
   portal: [
     { path: 'appointments/mine', name: 'portal-my-appointments', component: () => import('./MyBookingsPage.vue'), meta: { title: 'appointments.mine.title' } },
+    // 预约领取: the completion SMS links here (/portal/pickup?no=case number).
+    { path: 'pickup', name: 'portal-pickup', component: () => import('./PickupPage.vue'), meta: { title: 'appointments.pickup.title' } },
     { path: 'appointments', name: 'portal-appointment', component: () => import('./BookPage.vue'), meta: { title: 'appointments.title' } },
   ],
   // The kiosk's check-in screen, full-screen beside the kiosk's ticket page.

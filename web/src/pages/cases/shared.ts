@@ -1,7 +1,7 @@
 import { API_BASE } from '@/api';
 import { useAuthStore } from '@/stores/auth';
 
-export type { Board, CaseListItem, CaseView, Checklist, DeskInfo, PublicCase } from '@shared/cases/schemas.ts';
+export type { Board, CaseInbox, CaseListItem, CaseView, Checklist, DeskInfo, PublicCase } from '@shared/cases/schemas.ts';
 export type Light = 'green' | 'reminder' | 'yellow' | 'red';
 
 /** The board's colours: the lights themselves, readable on white. */
@@ -19,8 +19,7 @@ export const LIGHT_COLORS: Record<Light | 'none', string> = {
  */
 export async function openNotice(caseNumber: string, seq: number): Promise<void> {
   const tab = window.open('', '_blank');
-  const token = useAuthStore().token;
-  const res = await fetch(`${API_BASE}/cases/${encodeURIComponent(caseNumber)}/notices/${seq}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const res = await fetch(`${API_BASE}/cases/${encodeURIComponent(caseNumber)}/notices/${seq}`, { headers: useAuthStore().sessionHeaders() });
   const html = await res.text();
   const url = URL.createObjectURL(new Blob([html], { type: 'text/html;charset=utf-8' }));
   if (tab) tab.location.href = url;

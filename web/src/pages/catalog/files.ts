@@ -7,9 +7,8 @@ import { useAuthStore } from '@/stores/auth';
 // bytes. JSON calls go through api.ts; these two need raw bodies.
 
 async function send(method: string, path: string, body: Blob | undefined, contentType?: string): Promise<Response> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = useAuthStore().sessionHeaders();
   const token = useAuthStore().token;
-  if (token) headers.authorization = `Bearer ${token}`;
   if (contentType) headers['content-type'] = contentType;
   let response: Response;
   try {

@@ -1,4 +1,4 @@
-import { Collection, DataAnalysis, Files } from '@element-plus/icons-vue';
+import { Collection, DataAnalysis, Files, Share } from '@element-plus/icons-vue';
 import type { Capability, MenuGroup } from '@/capability';
 
 const CATALOG: MenuGroup = { title: 'catalog.menu', icon: Files };
@@ -7,6 +7,7 @@ export default {
   staff: [
     { path: 'catalog/services', name: 'catalog-services', component: () => import('./CatalogListPage.vue'), meta: { title: 'catalog.list.title', roles: ['manager'], menu: { icon: Collection, group: CATALOG } } },
     { path: 'catalog/completeness', name: 'catalog-completeness', component: () => import('./CompletenessPage.vue'), meta: { title: 'catalog.review.title', roles: ['manager', 'leader', 'supervisor'], menu: { icon: DataAnalysis, group: CATALOG } } },
+    { path: 'catalog/levels', name: 'catalog-levels', component: () => import('./LevelsPage.vue'), meta: { title: 'catalog.perLevel.title', roles: ['manager', 'leader', 'supervisor'], menu: { icon: Share, group: CATALOG } } },
     { path: 'catalog/services/:code', name: 'catalog-editor', component: () => import('./GuideEditorPage.vue'), meta: { title: 'catalog.editor.title', roles: ['manager'] } },
   ],
   portal: [
