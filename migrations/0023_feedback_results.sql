@@ -1,5 +1,6 @@
--- 办不成事 dispositions and the answer after an impossible finding (feedback), and results picked up by
--- appointment (appointments, cases).
+-- 办不成事 dispositions and the answer after an impossible finding, the indexes behind the 12345 red and
+-- black lists (feedback); results picked up by appointment (appointments); the front-database increments
+-- (cases/exchange.ts).
 
 -- A 办不成事 matter ends solved, transferred to the unit it belongs to, or found truly impossible with its
 -- legal reason; the finding starts its own answer deadline (3 working days by default).
@@ -23,3 +24,10 @@ ALTER TABLE appointments
   ADD COLUMN handed_over_at timestamptz;
 -- One live pick-up booking per case.
 CREATE UNIQUE INDEX appointments_pickup_case_idx ON appointments (case_id) WHERE case_id IS NOT NULL AND status = 'booked';
+
+-- The month's red and black lists group the appeal log of a hall and month by unit.
+CREATE INDEX appeal_actions_hall_at_idx ON appeal_actions (hall_id, at) INCLUDE (department_id, action);
+
+-- Front-database increments: what changed since the exchange's last pull.
+CREATE INDEX cases_hall_updated_idx ON cases (hall_id, updated_at);
+CREATE INDEX case_actions_hall_at_idx ON case_actions (hall_id, at);

@@ -151,4 +151,39 @@ describe('appointment pages in the browser', () => {
     expect(await mine.innerText()).toContain('随县厉山镇神农村 3 组 12 号');
     expect(h.pageErrors).toEqual([]);
   });
+
+  it('books the pick-up of a finished case’s result on a phone from the completion SMS’s link', async () => {
+    // 户政窗口 receives a passport application with everything and finishes it: the result waits at the window.
+    const login = await h.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'liaotianzi', password: DEMO_PASSWORD } });
+    const staff = { authorization: `Bearer ${login.json().token as string}` };
+    const checklist = (await h.app.inject({ method: 'GET', url: `/api/v1/cases/checklist/${ITEM}`, headers: staff })).json();
+    const idNumber = testIdNumber(31);
+    const created = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/cases',
+      headers: staff,
+      payload: { serviceCode: ITEM, applicant: { name: '周领取', idNumber, phone: '13912345678' }, materials: checklist.materials.map((m: { id: string }) => m.id) },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const caseNumber = created.json().caseNumber as string;
+    expect((await h.app.inject({ method: 'POST', url: `/api/v1/cases/${caseNumber}/actions`, headers: staff, payload: { action: 'complete', result: '准予签发' } })).statusCode).toBe(200);
+    const [slot] = await nextSlots();
+
+    const page = await h.newPage(PHONE);
+    await page.goto(`/portal/pickup?no=${caseNumber}`);
+    await page.locator('input[name="idNumber"]').fill(idNumber);
+    await page.getByRole('button', { name: '查询' }).click();
+    await page.getByTestId('pickup-case').getByText('普通护照签发').waitFor();
+    await page.locator(`[data-day="${slot!.day}"]`).click();
+    await page.locator(`[data-slot="${slot!.start}"]`).click();
+    await h.screenshot(page, `${SHOTS}/appointments-pickup.png`);
+    await page.getByRole('button', { name: /^预约 .* 领取$/ }).click();
+    const code = await page.getByTestId('booking-code').innerText();
+    expect(code).toMatch(/^[A-Z0-9]{8}$/);
+    await h.screenshot(page, `${SHOTS}/appointments-pickup-done.png`);
+    // The booking is linked to the case: looking the case up again shows it.
+    const again = await h.app.inject({ method: 'POST', url: '/api/v1/appointments/pickups/lookup', payload: { caseNumber, idNumber } });
+    expect(again.json().booking).toMatchObject({ code, start: slot!.start });
+    expect(h.pageErrors).toEqual([]);
+  });
 });

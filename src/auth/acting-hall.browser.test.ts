@@ -32,6 +32,7 @@ describe('the hall switcher in the staff header', () => {
     await switcher.click();
     const option = page.getByRole('option', { name: /厉山镇为民服务中心/ });
     await expect.poll(() => option.innerText()).toContain('部门负责人');
+    await h.screenshot(page, '/tmp/shots/hall-switcher-open.png');
     await option.click();
     await page.waitForLoadState('load');
     await expect.poll(() => switcher.innerText()).toContain('厉山镇为民服务中心');

@@ -5,7 +5,6 @@ import { validationFailed } from '../server/errors.js';
 import { currentUser } from '../auth/guard.js';
 import { actorOf } from '../auth/service.js';
 import { ServiceCode } from '../catalog/schemas.js';
-import { CalendarDate } from '../calendar/schemas.js';
 import { createCaseService } from './service.js';
 import { createFrontDbExport, ExportQuery, exportFilename, exportRange, toCsv, toJsonLines } from './exchange.js';
 import { ActionInput, Board, CaseInbox, CaseInput, CaseList, CaseSettings, CaseStatus, CaseView, Checklist, DeskInfo, Light, PublicCase } from './schemas.js';

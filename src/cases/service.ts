@@ -590,8 +590,9 @@ export function createCaseService(ctx: AppContext) {
     }
     const seq = log.length + 1;
     await tx.insert(caseActions).values({
-      // The hall whose staff made the move: a transferred case is moved by two halls.
-      hallId: user.hallId,
+      hallId: row.hallId,
+      // A transferred case is moved by two halls: the log says which.
+      actorHallId: user.hallId === row.hallId ? null : user.hallId,
       caseId: row.id,
       seq,
       action: input.action,
@@ -914,7 +915,8 @@ export function createCaseService(ctx: AppContext) {
   async function staffView(tx: Db, row: CaseRow, side: CaseSide): Promise<CaseView> {
     const log = await logOf(tx, row.id);
     const state = replay(entriesOf(log));
-    const hallIds = [...new Set([row.hallId, ...log.map((a) => a.hallId), ...(state.route ? [state.route.toHallId] : [])])];
+    const actingHall = (a: CaseActionRow) => a.actorHallId ?? a.hallId;
+    const hallIds = [...new Set([row.hallId, ...log.map(actingHall), ...(state.route ? [state.route.toHallId] : [])])];
     const hallNames = new Map((await tx.select({ id: halls.id, code: halls.code, name: halls.name }).from(halls).where(inArray(halls.id, hallIds))).map((h) => [h.id, { code: h.code, name: h.name }]));
     const [service] = await tx.select({ code: services.code }).from(services).where(eq(services.id, row.serviceId));
     const names = await namesOf(tx, row);
@@ -988,7 +990,7 @@ export function createCaseService(ctx: AppContext) {
       route: await routeView(tx, row, state, hallNames),
       side,
       history: log.map((a) => ({
-        hall: hallNames.get(a.hallId)?.name ?? '',
+        hall: hallNames.get(actingHall(a))?.name ?? '',
         seq: a.seq,
         action: a.action,
         label: ACTION_LABELS[a.action],
@@ -1169,7 +1171,7 @@ export function createCaseService(ctx: AppContext) {
       windowName: windows.name,
       log: sql<PublicLogJson[]>`(select coalesce(json_agg(json_build_object('action', a.action, 'statusAfter', a.status_after, 'reason', a.reason,
         'facts', a.facts, 'payload', a.payload, 'at', a.at, 'hall', h.name) order by a.seq), '[]'::json)
-        from case_actions a join halls h on h.id = a.hall_id where a.case_id = ${cases.id})`,
+        from case_actions a join halls h on h.id = coalesce(a.actor_hall_id, a.hall_id) where a.case_id = ${cases.id})`,
       tasks: sql<PublicTaskJson[]>`(select coalesce(json_agg(json_build_object('department', d.name, 'done', t.done_at is not null,
         'deadline', t.deadline_at) order by d.sort_order), '[]'::json) from case_tasks t join departments d on d.id = t.department_id where t.case_id = ${cases.id})`,
     })

@@ -106,6 +106,8 @@ export const caseActions = pgTable('case_actions', {
   payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
   at: timestamp('at', { withTimezone: true }).notNull(),
   idempotencyKey: text('idempotency_key'),
+  /** The hall whose staff made the move when not the case's own (a transferred case; migration 0018). */
+  actorHallId: uuid('actor_hall_id'),
 });
 export type CaseActionRow = typeof caseActions.$inferSelect;
 

@@ -1,20 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../demo/hall.js';
 import { formatInstant } from '../calendar/zone.js';
 import { DESKTOP, PHONE, TABLET, startBrowserHarness, type BrowserHarness } from '../testing/browser.js';
+import { demoApi } from './test-helpers.js';
 
 let h: BrowserHarness;
 const SHOTS = '/tmp/shots/feedback';
 
-async function apiAs(username: string) {
-  const login = await h.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: DEMO_PASSWORD } });
-  const headers = { authorization: `Bearer ${login.json().token as string}` };
-  return {
-    get: (url: string) => h.app.inject({ method: 'GET', url: `/api/v1${url}`, headers }),
-    post: (url: string, payload: object = {}) => h.app.inject({ method: 'POST', url: `/api/v1${url}`, headers, payload }),
-    put: (url: string, payload: object) => h.app.inject({ method: 'PUT', url: `/api/v1${url}`, headers, payload }),
-  };
-}
+const apiAs = (username: string) => demoApi(h.app, username);
 
 /** The demo hall's 户政窗口 (window 3) serves a ticket and finishes it; returns its id and number. */
 async function servedTicket(): Promise<{ id: string; number: string; windowId: string }> {

@@ -9,7 +9,8 @@ import { createExtendedService } from '../staff/extended-scan.js';
 import { monthBounds, today } from '../staff/hall.js';
 import { createStaffService } from '../staff/service.js';
 import { createBulletinService } from './bulletin.js';
-import { caseFigures, onTimeRate } from './case-figures.js';
+import { addRow, emptyCounts, onTimeRate } from './case-figures.js';
+import { caseDays } from './rollups.js';
 import { dashboard } from './dashboard.js';
 import { ensureNightly } from './nightly.js';
 import { bulletinPdf } from './pdf.js';
@@ -45,17 +46,26 @@ export function createReportsService(ctx: AppContext) {
     return parts.length === 1 ? parts[0]! : mergeBulletins(parts[0]!, parts);
   }
 
-  /** One hall's raw counts for each of `months`, the parts a year (or a subtree's year) is added up from. */
+  /**
+   * One hall's raw counts for each of `months` (consecutive, one year), the parts a year or a subtree's
+   * year is added up from: the case roll-up and the extended services read once for the whole span and
+   * split by month, the rating indicators month by month.
+   */
   async function yearOfHall(hallId: string, months: readonly string[]): Promise<YearMonth[]> {
     const h = await staff.hallOf(hallId);
-    return Promise.all(
-      months.map(async (month) => {
-        const b = monthBounds(month, h.zone);
-        const [c, r, ext] = await Promise.all([caseFigures(db, h, b.from, b.to, clock.now()), ratingIndicators(db, hallId, month, clock.now()), extended.between(hallId, b.from, b.to, h)]);
-        const { accepted, finished, immediate, promised, withDeadline, onTime } = c.totals;
-        return { accepted, finished, immediate, promised, withDeadline, onTime, counted: r.totals.counted, satisfied: r.totals.satisfied, extended: ext.length };
-      }),
-    );
+    const span = { from: monthBounds(months[0]!, h.zone).from, to: monthBounds(months.at(-1)!, h.zone).to };
+    const [days, ratings, ext] = await Promise.all([
+      caseDays(db, h, span.from, span.to, clock.now()),
+      Promise.all(months.map((month) => ratingIndicators(db, hallId, month, clock.now()))),
+      extended.between(hallId, span.from, span.to, h),
+    ]);
+    return months.map((month, i) => {
+      const c = emptyCounts();
+      for (const r of days) if (r.local_date.startsWith(month)) addRow(c, r);
+      const { accepted, finished, immediate, promised, withDeadline, onTime } = c;
+      const r = ratings[i]!.totals;
+      return { accepted, finished, immediate, promised, withDeadline, onTime, counted: r.counted, satisfied: r.satisfied, extended: ext.filter((e) => e.localDate.startsWith(month)).length };
+    });
   }
 
   return {

@@ -1219,6 +1219,7 @@ const en: Messages = {
       black: 'Black list (bottom {n})',
       all: 'All ranked units',
       empty: 'No dispatches this month',
+      blackEmpty: 'Every ranked unit is on the red list: no black list this month',
       rank: 'Rank',
       unit: 'Unit',
       score: 'Score',

@@ -1221,6 +1221,7 @@ const zhCN = {
       black: '黑榜（后 {n} 名）',
       all: '全部参与排名的单位',
       empty: '本月没有派单',
+      blackEmpty: '参与排名的单位都已在红榜，本月不列黑榜',
       rank: '名次',
       unit: '单位',
       score: '得分',
