@@ -1,8 +1,10 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
 import { createTimerRunner } from '../jobs/timers.js';
+import { hallCatalog } from '../catalog/tables.js';
 import { timerHandlers } from '../server/timer-handlers.js';
 import { createTestApp, type TestApp } from '../testing/test-app.js';
-import { FIVE_MATERIALS, act, addDepartment, addService, addUser, as, receive } from './test-helpers.js';
+import { FIVE_MATERIALS, PERSON, act, addDepartment, addService, addStation, addUser, as, receive } from './test-helpers.js';
 
 describe('lists, boards and who sees which case', () => {
   let t: TestApp;
@@ -68,6 +70,35 @@ describe('lists, boards and who sees which case', () => {
     // Supervisors watch; they do not handle cases.
     expect((await act(t, own, { action: 'complete' }, 'supervisor')).statusCode).toBe(403);
     expect((await as(t, 'manager', { method: 'GET', url: `/cases/board?scope=department&department=${t.hall.otherDepartmentId}` })).json().counts.total).toBe(1);
+  });
+
+  it('shows a county supervisor the board of a station below or of the whole subtree, and keeps a township to its own', async () => {
+    const station = await addStation(t, [t.hall.serviceId]);
+    const county = (await receive(t, {})).json().caseNumber;
+    // An item the station decides itself stays there, open, in the station's own figures.
+    await t.ctx.db.update(hallCatalog).set({ mode: 'decide' }).where(eq(hallCatalog.hallId, station.va));
+    const atVillage = await station.village.call({ method: 'POST', url: '/cases', payload: { serviceCode: 'T-001', applicant: PERSON, materials: [] } });
+    expect(atVillage.statusCode, atVillage.body).toBe(201);
+    const village = atVillage.json().caseNumber as string;
+    const numbers = (board: { cases: { caseNumber: string }[] }) => board.cases.map((c) => c.caseNumber).sort();
+
+    const own = (await as(t, 'supervisor', { method: 'GET', url: '/cases/board?scope=hall' })).json();
+    expect(numbers(own)).toEqual([county]);
+    const below = (await as(t, 'supervisor', { method: 'GET', url: '/cases/board?scope=hall&hall=VA' })).json();
+    expect(numbers(below)).toEqual([village]);
+    const whole = await as(t, 'supervisor', { method: 'GET', url: '/cases/board?scope=hall&subtree=1' });
+    expect(whole.statusCode, whole.body).toBe(200);
+    expect(numbers(whole.json())).toEqual([county, village].sort());
+    expect(whole.json().counts.total).toBe(2);
+    // Across halls every department carries its hall's name, so two halls' 测试局 are told apart.
+    const row = whole.json().cases.find((c: { caseNumber: string }) => c.caseNumber === village);
+    expect(row.department.name).toMatch(/^一村便民服务站·/);
+
+    const townshipSupervisor = await addUser(t, 'ta.supervisor', 'supervisor', null, [], station.ta);
+    expect(numbers((await townshipSupervisor.call({ method: 'GET', url: '/cases/board?scope=hall&subtree=1' })).json())).toEqual([village]);
+    const up = await townshipSupervisor.call({ method: 'GET', url: '/cases/board?scope=hall&hall=TEST' });
+    expect(up.statusCode).toBe(403);
+    expect((await townshipSupervisor.call({ method: 'GET', url: '/cases/board?scope=hall&hall=NOPE' })).statusCode).toBe(404);
   });
 
   it('receives a case from a served ticket only', async () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NetworkQuery } from '../org/schemas.js';
 import type { Api } from '../server/http.js';
 import type { AppContext } from '../server/context.js';
 import { validationFailed } from '../server/errors.js';
@@ -95,11 +96,15 @@ export function registerCaseRoutes(app: Api, ctx: AppContext): void {
     config: { access: ['leader', 'manager', 'supervisor'] },
     schema: {
       tags: ['cases'],
-      summary: '红黄灯看板：部门（负责人）或全中心（中心管理办公室、督查人员）',
-      querystring: z.object({ scope: z.enum(['department', 'hall']).default('department'), department: z.uuid().optional() }),
+      summary: '红黄灯看板：部门（负责人）或全中心（中心管理办公室、督查人员）；hall、subtree=1 看下级中心或整个辖区',
+      querystring: z.object({
+        scope: z.enum(['department', 'hall']).default('department'),
+        department: z.uuid().optional(),
+        ...NetworkQuery.shape,
+      }),
       response: { 200: Board },
     },
-    handler: async (req) => cases.board(currentUser(req), req.query.scope, req.query.department),
+    handler: async (req) => cases.board(currentUser(req), req.query.scope, req.query.department, { hall: req.query.hall, subtree: req.query.subtree === '1' }),
   });
 
   app.get('/cases/desk', {

@@ -15,6 +15,7 @@ import { hallCatalog, services } from '../catalog/tables.js';
 import { cancelTimer, scheduleTimer, type TimerHandler } from '../jobs/timers.js';
 import { enqueueNotice } from '../notify/outbox.js';
 import { departments, halls, windows, windowServices } from '../org/tables.js';
+import { hallScope } from '../org/network.js';
 import { tickets } from '../queue/tables.js';
 import {
   CREDIT_CODE_MESSAGES,
@@ -1099,14 +1100,28 @@ export function createCaseService(ctx: AppContext) {
     return { department: dept, counts, departments: [{ department: dept, ...counts }], cases: rows.map((r) => listItem(r, now)) };
   }
 
-  async function hallBoard(hallId: string, now: Date): Promise<Omit<Board, 'scope' | 'asOf'>> {
+  /**
+   * The board of a hall, or of a subtree (`hallIds` from hallScope, its root first). Across halls a row is a
+   * department at one hall, named "hall·department": a station's cases of a county department count there.
+   */
+  async function hallBoard(hallIds: readonly string[], now: Date): Promise<Omit<Board, 'scope' | 'asOf'>> {
     const light = openLightNow(now);
-    const open = and(eq(cases.hallId, hallId), isNull(cases.finishedAt))!;
-    const [depts, tallies, rows] = await Promise.all([
-      db.select({ id: departments.id, name: departments.name }).from(departments).where(eq(departments.hallId, hallId)).orderBy(asc(departments.sortOrder), asc(departments.name)),
-      db.select({ departmentId: cases.departmentId, light, n: count() }).from(cases).where(open).groupBy(sql`1, 2`),
+    const open = and(inArray(cases.hallId, [...hallIds]), isNull(cases.finishedAt))!;
+    const [hallNames, depts, tallies, rows] = await Promise.all([
+      db.select({ id: halls.id, name: halls.name }).from(halls).where(inArray(halls.id, [...hallIds])),
       db
-        .select(listColumns)
+        .select({ id: departments.id, name: departments.name, hallId: departments.hallId })
+        .from(departments)
+        .where(inArray(departments.hallId, [...hallIds]))
+        .orderBy(asc(departments.sortOrder), asc(departments.name)),
+      db
+        .select({ hallId: cases.hallId, departmentId: cases.departmentId, name: departments.name, light, n: count() })
+        .from(cases)
+        .innerJoin(departments, eq(departments.id, cases.departmentId))
+        .where(open)
+        .groupBy(sql`1, 2, 3, 4`),
+      db
+        .select({ ...listColumns, hallId: cases.hallId })
         .from(cases)
         .innerJoin(departments, eq(departments.id, cases.departmentId))
         .leftJoin(windows, eq(windows.id, cases.windowId))
@@ -1114,16 +1129,26 @@ export function createCaseService(ctx: AppContext) {
         .orderBy(sql`${cases.deadlineAt} asc nulls last`)
         .limit(BOARD_PAGE),
     ]);
+    const hallName = new Map(hallNames.map((h) => [h.id, h.name]));
+    const named = (hallId: string, name: string) => (hallIds.length > 1 ? `${hallName.get(hallId)}·${name}` : name);
     const counts = emptyCounts();
-    const perDept = new Map(depts.map((d) => [d.id, { department: d, ...emptyCounts() }]));
+    const perDept = new Map<string, Board['departments'][number] & { order: number }>();
+    const row = (hallId: string, id: string, name: string) => {
+      const key = `${hallId}|${id}`;
+      if (!perDept.has(key)) perDept.set(key, { department: { id, name: named(hallId, name) }, ...emptyCounts(), order: hallIds.indexOf(hallId) });
+      return perDept.get(key)!;
+    };
+    for (const d of depts) row(d.hallId, d.id, d.name);
     for (const t of tallies) {
       addCount(counts, t.light, Number(t.n));
-      const d = perDept.get(t.departmentId);
-      if (d) addCount(d, t.light, Number(t.n));
+      addCount(row(t.hallId, t.departmentId, t.name), t.light, Number(t.n));
     }
-    // Departments with red first, then yellow: where the supervisor looks first.
-    const departmentsByConcern = [...perDept.values()].sort((a, b) => b.red - a.red || b.yellow - a.yellow || b.total - a.total);
-    return { department: null, counts, departments: departmentsByConcern, cases: rows.map((r) => listItem(r, now)) };
+    // Departments with red first, then yellow: where the supervisor looks first; the subtree's root first on a tie.
+    const departmentsByConcern = [...perDept.values()]
+      .sort((a, b) => b.red - a.red || b.yellow - a.yellow || b.total - a.total || a.order - b.order)
+      .map(({ order: _order, ...d }) => d);
+    const items = rows.map((r) => listItem({ ...r, departmentName: named(r.hallId, r.departmentName) }, now));
+    return { department: null, counts, departments: departmentsByConcern, cases: items };
   }
 
   // The progress query is the public's hottest read: one prepared statement over the unique index,
@@ -1252,12 +1277,14 @@ export function createCaseService(ctx: AppContext) {
       };
     },
 
-    async board(user: AuthUser, scope: 'department' | 'hall', departmentId: string | undefined): Promise<Board> {
+    /** `where` (hall code, subtree) widens the hall board to a hall below or a whole subtree, as hallScope allows. */
+    async board(user: AuthUser, scope: 'department' | 'hall', departmentId: string | undefined, where: { hall?: string; subtree?: boolean } = {}): Promise<Board> {
       const now = clock.now();
       const hallWide = hasRole(user, HALL_WIDE);
       if (scope === 'hall') {
         if (!hallWide) throw forbidden('全中心看板仅限中心管理办公室和督查人员');
-        return { scope, asOf: formatInstant(now.getTime()), ...(await hallBoard(user.hallId, now)) };
+        const hallIds = where.hall || where.subtree ? await hallScope(db, user, HALL_WIDE, where) : [user.hallId];
+        return { scope, asOf: formatInstant(now.getTime()), ...(await hallBoard(hallIds, now)) };
       }
       const wanted = departmentId ?? user.departmentId;
       if (!wanted) throw validationFailed('请指定部门', { field: 'department' });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id } from '../org/schemas.js';
+import { HallCode, Id } from '../org/schemas.js';
 
 // Shared by the server (validation, OpenAPI) and the web app (forms): no server imports here.
 
@@ -426,18 +426,17 @@ export const HANDLING_MODES = ['decide', 'forward', 'guide'] as const;
 export const HandlingMode = z.enum(HANDLING_MODES, { message: '办理方式只能是办理、收件转报或咨询代办' });
 export type HandlingMode = z.infer<typeof HandlingMode>;
 export const HANDLING_MODE_LABELS: Record<HandlingMode, string> = { decide: '办理', forward: '收件转报', guide: '咨询/代办' };
-const NetworkHallCode = z.string().trim().regex(/^[A-Za-z0-9]{2,16}$/, '中心编码为 2-16 位字母或数字');
 const LowerLevel = z.enum(['county', 'township', 'village'], { message: '层级只能是县区、乡镇街道或村社区' });
 
-export const LevelsQuery = z.object({ hall: NetworkHallCode.optional() });
-export const LevelHallParams = z.object({ code: NetworkHallCode });
+export const LevelsQuery = z.object({ hall: HallCode.optional() });
+export const LevelHallParams = z.object({ code: HallCode });
 /** Sets what one hall does with items; `mode: null` takes an item off the hall's list. */
 export const LevelSetInput = z.object({
   items: z.array(z.object({ serviceId: Id, mode: HandlingMode.nullable() })).min(1, '请至少选择一个事项').max(500, '一次最多设置 500 个事项'),
 });
 /** "All village stations take in X": every hall of `level` in the subtree of `under` (default the manager's hall). */
 export const LevelBulkInput = z.object({
-  under: NetworkHallCode.optional(),
+  under: HallCode.optional(),
   level: LowerLevel,
   serviceIds: z.array(Id).min(1, '请至少选择一个事项').max(500, '一次最多设置 500 个事项'),
   mode: HandlingMode.nullable(),
@@ -457,9 +456,9 @@ export type LevelItem = z.infer<typeof LevelItem>;
 export const LevelsView = z.object({ hall: HallRef.extend({ level: z.string() }), items: z.array(LevelItem) });
 
 export const PlacesQuery = z.object({
-  hall: NetworkHallCode.optional(),
+  hall: HallCode.optional(),
   /** The visitor's township or village, chosen in the picker. */
-  near: NetworkHallCode.optional(),
+  near: HallCode.optional(),
   /** Or their address as typed, matched against the halls' addresses. */
   address: z.string().trim().max(100, '地址不能超过 100 个字').optional(),
 });

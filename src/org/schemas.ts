@@ -86,7 +86,7 @@ export const User = z.object({
 });
 
 // The hall network (issue 12).
-const HallCode = z.string().trim().regex(/^[A-Za-z0-9]{2,16}$/, '中心编码为 2-16 位字母或数字');
+export const HallCode = z.string().trim().regex(/^[A-Za-z0-9]{2,16}$/, '中心编码为 2-16 位字母或数字');
 export const HallCreateInput = z.object({
   parentCode: HallCode,
   code: HallCode,

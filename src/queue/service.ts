@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, gte, inArray, isNull, isNotNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import type { AppContext } from '../server/context.js';
@@ -9,6 +8,7 @@ import { users } from '../auth/tables.js';
 import { enqueueNotice } from '../notify/outbox.js';
 import { departments, halls, services, windows } from '../org/tables.js';
 import { formatInstant, fromLocal, localDate, type HallHours, type WorkingCalendar } from '../calendar/index.js';
+import { keyring } from '../shared/data-key.js';
 import { ID_NUMBER_MESSAGES, idNumberProblem, normalizeIdNumber } from '../shared/identity.js';
 import { loadDisplayState, signalQueue } from './display.js';
 import { ticketAvailability, withCutoff } from './opening.js';
@@ -247,8 +247,9 @@ export function createQueueService(ctx: AppContext, calendars: HallCalendars) {
       throw new DomainError(409, 'NO_WINDOW', `“${service.name}”暂无办理窗口，请咨询服务台`, { serviceCode: service.code });
     }
     assertTicketsOpen(hall, service, calendar, service.windows.map((w) => w.hours ?? context.hours), now);
-    // Keyed by the hall so the same ID gives different hashes in different halls; only compared, never shown.
-    const idHash = idNumber ? createHash('sha256').update(`${hallId}:${idNumber}`).digest('hex') : null;
+    // A keyed hash (an ID number is too guessable for a plain one), with the hall so halls do not share
+    // hashes; only compared, never shown. The keyring is cached, so this adds no query.
+    const idHash = idNumber ? (await keyring(db)).hash('ticket-id', `${hallId}:${idNumber}`) : null;
     const { id, code, name, prefix } = service;
     const sweepAt = sweepDue(calendar, [context.hours, ...context.ownHours], today, hall.zone, hall.settings);
     return { hall, service: { id, code, name, prefix }, then, idNumber, idHash, now, today, sweepAt };
