@@ -3,10 +3,10 @@ import type { Db } from '../db/client.js';
 import { departments, windows, windowServices } from '../org/tables.js';
 import type { Category, ServiceSummary } from './schemas.js';
 import { createSearchIndex, searchTerms, type SearchIndex } from './search.js';
-import { catalogRevision, services } from './tables.js';
+import { catalogRevision, offeredAt, services } from './tables.js';
 import { summaryOf } from './views.js';
 
-// The public catalogue of each hall, held in memory for search. One primary-key read per search checks
+// The public catalogue of each hall (its own items and those it handles for a hall above), held in memory for search. One primary-key read per search checks
 // the committed catalogue revision (moved by triggers on every change that search can see), so an index
 // is never served stale, whichever app node made the change.
 
@@ -55,7 +55,8 @@ export function createCatalogIndex(db: Db) {
       })
       .from(services)
       .innerJoin(departments, eq(departments.id, services.departmentId))
-      .where(and(eq(services.hallId, hallId), isNotNull(services.currentGuideVersion)))
+      // The hall's own items, and those its catalogue per level names from a hall above (decide, take in, guide).
+      .where(and(offeredAt(hallId), isNotNull(services.currentGuideVersion)))
       .orderBy(asc(departments.sortOrder), asc(departments.name), asc(services.code));
     const windowRows = await db
       .select({ serviceId: windowServices.serviceId, name: windows.name })

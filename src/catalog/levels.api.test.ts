@@ -59,9 +59,19 @@ describe('the catalogue per level', () => {
     expect(fromVc.nearest).toMatchObject({ from: { code: 'VC', mode: null }, matchedBy: 'address', place: { code: 'TEST', mode: 'decide' } });
     expect((await places(`?address=${encodeURIComponent('火星')}`)).nearest).toBeNull();
 
+    // The station's own search lists what it takes in, and stops when the row goes.
+    const search = async (hall: string) => (await t.app.inject({ method: 'GET', url: `/api/v1/services?hall=${hall}&q=X-100` })).json().map((s: { code: string }) => s.code);
+    expect(await search('VA')).toEqual(['X-100']);
+    // Its guide opens at the station too (the item belongs to the county).
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/services/X-100?hall=VA' })).statusCode).toBe(200);
+    expect(await search('VC')).toEqual([]);
+    expect((await t.api('manager', { method: 'PUT', url: '/catalog/levels/VA', payload: { items: [{ serviceId: item, mode: null }] } })).statusCode).toBe(200);
+    expect(await search('VA')).toEqual([]);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/services/X-100?hall=VA' })).statusCode).toBe(404);
+
     // Every change is audited, one record per hall changed.
     const audit = await t.database.query<{ action: string }>(`SELECT action FROM audit_events WHERE entity_type = 'hall_catalog' ORDER BY id`);
-    expect(audit.map((a) => a.action)).toEqual(['catalog.level_bulk_set', 'catalog.level_bulk_set', 'catalog.level_set']);
+    expect(audit.map((a) => a.action)).toEqual(['catalog.level_bulk_set', 'catalog.level_bulk_set', 'catalog.level_set', 'catalog.level_set']);
   });
 
   it('copies the parent’s list: what the parent decides the station takes in and forwards to it, what the parent only guides the station guides', async () => {

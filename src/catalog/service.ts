@@ -33,7 +33,7 @@ import {
 } from './schemas.js';
 import { searchKeyOf } from './search.js';
 import { byPosition, itemsToSheets, sheetsToEntries, validateEntries, validateJsonItems } from './spreadsheet.js';
-import { guideAttachments, guideVersions, services } from './tables.js';
+import { guideAttachments, guideVersions, offeredAt, services } from './tables.js';
 import { attachmentUrl, detailOf, feesView, hoursText, noticeOf, referencedAttachments, type ServiceRow } from './views.js';
 
 type GuideContentIn = Omit<GuideContent, 'materials'> & { materials: (Omit<Material, 'id'> & { id?: string | undefined })[] };
@@ -252,8 +252,20 @@ export function createCatalogService(ctx: AppContext) {
     return version;
   }
 
+  /** An item as the public sees it at a hall: its own, else one its catalogue per level takes from a hall above. */
+  async function publicService(tx: Db, hallId: string, code: string): Promise<ServiceRecord> {
+    const [row] = await tx
+      .select()
+      .from(services)
+      .where(and(eq(services.code, code), offeredAt(hallId)))
+      .orderBy(sql`${services.hallId} = ${hallId} desc`)
+      .limit(1);
+    if (!row) throw notFound('事项', { code });
+    return row;
+  }
+
   async function publishedDetail(tx: Db, hallId: string, code: string) {
-    const row = await loadService(tx, hallId, code);
+    const row = await publicService(tx, hallId, code);
     const published = row.currentGuideVersion === null ? undefined : await versionOf(tx, row.id, 'published');
     if (!published) throw notFound('事项', { code });
     return detail(tx, row, readContent(published.content), published.publishedAt);

@@ -1,3 +1,4 @@
+import { eq, or, sql } from 'drizzle-orm';
 import { bigint, boolean, customType, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { Appointment, Category, GuideContent, ServiceKind } from './schemas.js';
 
@@ -80,3 +81,7 @@ export const hallCatalog = pgTable(
   },
   (t) => [primaryKey({ columns: [t.hallId, t.serviceId] })],
 );
+
+/** The items the public sees at a hall: its own, and those its catalogue per level takes from a hall above. */
+export const offeredAt = (hallId: string) =>
+  or(eq(services.hallId, hallId), sql`${services.id} in (select ${hallCatalog.serviceId} from ${hallCatalog} where ${hallCatalog.hallId} = ${hallId})`)!;
