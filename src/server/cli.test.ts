@@ -44,4 +44,16 @@ describe('onewindow serve', () => {
     third.child.kill('SIGTERM');
     expect(await third.exited).toBe(0);
   }, 180_000);
+
+  it('refuses to start with a key setting that cannot work, saying which', async () => {
+    const badKey = spawnServer({ port: 39174, dataDir, env: { ONEWINDOW_DATA_KEY: 'too-short' } });
+    children.push(badKey.child);
+    expect(await badKey.exited).toBe(1);
+    expect(badKey.output()).toContain('数据密钥须为 32 字节');
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const oldWithoutHash = spawnServer({ port: 39175, dataDir, env: { ONEWINDOW_DATA_KEY: key, ONEWINDOW_DATA_KEYS_OLD: Buffer.alloc(32, 8).toString('base64') } });
+    children.push(oldWithoutHash.child);
+    expect(await oldWithoutHash.exited).toBe(1);
+    expect(oldWithoutHash.output()).toContain('ONEWINDOW_HASH_KEY');
+  }, 180_000);
 });

@@ -3,6 +3,7 @@ import { packageRoot } from '../db/paths.js';
 import type { FastifyInstance } from 'fastify';
 import { openDatabase, type Database } from '../db/client.js';
 import { migrate } from '../db/migrate.js';
+import { keyring } from '../shared/data-key.js';
 import { seedDemoHall } from '../demo/seed.js';
 import { backupScheduleFromEnv, createNightlyBackup } from '../ops/nightly.js';
 import { DEMO_PASSWORD } from '../demo/hall.js';
@@ -53,6 +54,8 @@ export async function startServer(options: ServeOptions, log: (line: string) => 
   );
   try {
     await migrate(database);
+    // A wrong key setting stops the start here, not at the first visitor whose number must be sealed.
+    await keyring(database.db);
     const ctx: AppContext = { database, db: database.db, clock: systemClock, config: configFromEnv() };
     if (options.demo && (await isEmpty(database.db))) {
       const { accounts } = await seedDemoHall(database.db);
