@@ -5,11 +5,12 @@
 // centres and 200 village stations, each with its departments, windows and staff. Then a year (2025) of
 // cases, tickets, queue events and ratings, 2,400,000 cases by default (NETWORK_CASES or the argument),
 // spread by weight: a district centre 8, a township 1.5, a station 0.3 (src/reports/test-month.ts).
-// It times, in the same run, one district's monthly bulletin and dashboard over its subtree (one
+// It times, in the same run, one district's monthly bulletin, dashboard and supervision board over its subtree (one
 // district centre, 9 townships, 20 stations) against the baseline of the district centre alone, the
 // yearly summary of the subtree, and the public "where is this item handled" over the 300 halls; and
 // prints the plans of the queries a subtree adds (hall_id = any(...)). `REUSE=1` times an already
 // generated database again. The load average is printed with the figures: the machine is shared.
+import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
@@ -24,6 +25,8 @@ import { createReportsService } from '../src/reports/service.js';
 import { createLevelsService } from '../src/catalog/levels.js';
 import { hallCatalog, services } from '../src/catalog/tables.js';
 import { generateMonth, seedReportHall, type GeneratedHall } from '../src/reports/test-month.js';
+import type { AuthUser } from '../src/auth/service.js';
+import { createCaseService } from '../src/cases/service.js';
 
 const DB_NAME = 'onewindow_bench_network';
 const MONTH = '2025-09';
@@ -157,6 +160,13 @@ async function main() {
   const dBase = await time('  baseline: district centre alone', () => reports.dashboard([d01.id], `${MONTH}-01`, `${MONTH}-30`), 5);
   const dWhole = await time(`  district subtree (${subtree.length} halls)`, () => reports.dashboard(subtree, `${MONTH}-01`, `${MONTH}-30`), 5);
   console.log(`    ratio subtree / centre alone ${(dWhole.median / dBase.median).toFixed(1)}x`);
+
+  console.log('supervision board (open cases by light, overdue first), as the district supervisor:');
+  const cases = createCaseService(ctx);
+  const supervisor: AuthUser = { id: randomUUID(), username: 'bench', displayName: '基准督查', roles: ['supervisor'], hallId: d01.id, departmentId: null, windowIds: [] };
+  const bBase = await time('  baseline: district centre alone', () => cases.board(supervisor, 'hall', undefined), 5);
+  const bWhole = await time(`  district subtree (${subtree.length} halls)`, () => cases.board(supervisor, 'hall', undefined, { subtree: true }), 5);
+  console.log(`    open ${bWhole.result.counts.total} in the subtree (centre alone ${bBase.result.counts.total}); ratio ${(bWhole.median / bBase.median).toFixed(1)}x`);
 
   console.log('yearly summary (2025):');
   const yBase = await time('  baseline: district centre alone (builds its year)', () => reports.yearly([d01.id], 2025));
