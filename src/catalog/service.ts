@@ -194,7 +194,10 @@ export function createCatalogService(ctx: AppContext) {
   }
 
   async function detail(tx: Db, row: ServiceRecord, content: GuideContent, publishedAt: Date | null) {
-    const [names, wins, refs] = await Promise.all([departmentNames(tx, row.hallId), windowsOf(tx, row.id), attachmentRefs(tx, referencedAttachments(content))]);
+    // One after another: inside a transaction the three share one connection, which cannot run queries at once.
+    const names = await departmentNames(tx, row.hallId);
+    const wins = await windowsOf(tx, row.id);
+    const refs = await attachmentRefs(tx, referencedAttachments(content));
     return detailOf({ row: row as ServiceRow, content, departmentName: names.get(content.departmentId) ?? '', windows: wins, attachments: refs, publishedAt: publishedAt ? iso(publishedAt) : null });
   }
 
