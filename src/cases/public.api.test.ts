@@ -72,6 +72,23 @@ describe('public progress query', () => {
     expect(raw).not.toContain(COMPANY.name);
   });
 
+  it('answers queries arriving together each with its own case, read in shared batches', async () => {
+    const numbers: string[] = [];
+    for (const applicant of [PERSON, COMPANY, PERSON]) numbers.push((await receive(t, { applicant })).json().caseNumber);
+    await act(t, numbers[2]!, { action: 'pause', pauseKind: 'site_visit', reason: '现场勘查' });
+    const asked = Array.from({ length: 40 }, (_, i) => (i % 5 === 4 ? 'TEST-20250930-09999' : numbers[i % 3]!));
+    const answers = await Promise.all(asked.map((n, i) => query(n, i % 2 ? undefined : n === numbers[1] ? '0Y43' : '002X')));
+    answers.forEach((res, i) => {
+      if (asked[i] === 'TEST-20250930-09999') return expect(res.statusCode).toBe(404);
+      expect(res.statusCode).toBe(200);
+      const body = res.json();
+      expect(body.caseNumber).toBe(asked[i]);
+      expect(body.status).toBe(asked[i] === numbers[2] ? 'paused' : 'accepted');
+      if (i % 2) expect(body.detail).toBeUndefined();
+      else expect(body.detail.history.length).toBe(asked[i] === numbers[2] ? 3 : 2);
+    });
+  });
+
   it('gives the same 404 to an unknown number, a malformed one and wrong last digits', async () => {
     const { caseNumber } = (await receive(t, {})).json();
     const unknown = await query('TEST-20250930-09999');

@@ -1,5 +1,5 @@
 // Taking a ticket, written by group commit: the requests that reach a node while a batch is being written
-// are written together by one statement (see group-commit.ts). It draws the numbers of each
+// are written together by one statement (see src/shared/group-commit.ts). It draws the numbers of each
 // (hall, prefix, day) counter for the whole batch, inserts the tickets in the order of their draws (so
 // first come first served within a class is the order of the numbers), their `issued` events and audit
 // rows, bumps the daily caps, schedules the day's sweep, signals the screens once, and returns what each
@@ -16,7 +16,7 @@ import { services } from '../org/tables.js';
 import { keyring } from '../shared/data-key.js';
 import { maskIdNumber } from '../shared/identity.js';
 import { QUEUE_CHANNEL } from './display.js';
-import { createGroupCommit, type Outcome } from './group-commit.js';
+import { createGroupCommit, type Outcome } from '../shared/group-commit.js';
 import type { Priority } from './priority.js';
 import type { PublicTicket, TicketInput } from './schemas.js';
 import { QUEUE_SWEEP } from './sweep.js';

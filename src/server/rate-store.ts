@@ -2,13 +2,13 @@
 // so a client behind nginx gets one allowance however many nodes answer it. Fixed windows (window number
 // = epoch ms / window length): a count is one upsert of the table's (key, window) row.
 //
-// The counts are written by group commit (the queue's, src/queue/group-commit.ts): the limited requests
+// The counts are written by group commit (src/shared/group-commit.ts): the limited requests
 // that reach a node while one statement is in flight are counted together by the next, one row per key
 // with the batch's hits added, and each request gets its exact place in the count. So the store costs one
 // round trip per batch, not per request, and never lets a request through on a stale count.
 import type { FastifyRateLimitOptions, FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { Database } from '../db/client.js';
-import { createGroupCommit } from '../queue/group-commit.js';
+import { createGroupCommit } from '../shared/group-commit.js';
 
 interface Hit {
   key: string;
