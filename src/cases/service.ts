@@ -1211,7 +1211,7 @@ export function createCaseService(ctx: AppContext) {
     .where(numbers)
     .prepare('cases_public_with_detail');
   const byNumber = <Row extends { caseNumber: string }>(statement: { execute: (p: { numbers: string[] }) => Promise<Row[]> }) =>
-    createBatchedLookup(async (keys: string[]) => new Map((await statement.execute({ numbers: keys })).map((r) => [r.caseNumber, r])), { inFlight: 2 });
+    createBatchedLookup(async (keys: string[]) => new Map((await statement.execute({ numbers: keys })).map((r) => [r.caseNumber, r])));
   const publicCaseByNumber = byNumber(publicByNumber);
   const publicDetailByNumber = byNumber(publicWithDetail);
 

@@ -40,7 +40,7 @@ describe('rate limits shared by the nodes of one PostgreSQL', () => {
     }
   }, 120_000);
 
-  it('counts requests arriving together on two nodes exactly: every place in the count once', async () => {
+  it('counts requests arriving together on two nodes exactly under a small limit: every place in the count once', async () => {
     const scratch = await scratchDatabase('ratestore');
     const [one, two] = [await openDatabase({ databaseUrl: scratch.url }), await openDatabase({ databaseUrl: scratch.url })];
     try {
@@ -49,7 +49,7 @@ describe('rate limits shared by the nodes of one PostgreSQL', () => {
       const route = { routeInfo: { method: 'POST', url: '/api/v1/tickets' } } as never;
       const [onOne, onTwo] = stores.map((s) => s.child(route)) as [FastifyRateLimitStore, FastifyRateLimitStore];
       const incr = (store: FastifyRateLimitStore, key: string) =>
-        new Promise<{ current: number; ttl: number }>((resolve, reject) => store.incr(key, (err, res) => (err ? reject(err) : resolve(res!)), 60_000, 30));
+        new Promise<{ current: number; ttl: number }>((resolve, reject) => store.incr(key, (err, res) => (err ? reject(err) : resolve(res!)), 60_000, 19));
       // 60 requests of one client and 10 of another, at once, half through each node.
       const counts = await Promise.all([
         ...Array.from({ length: 60 }, (_, i) => incr(i % 2 ? onOne : onTwo, 'ip:203.0.113.7')),
@@ -62,6 +62,37 @@ describe('rate limits shared by the nodes of one PostgreSQL', () => {
       // Another route's count for the same client starts at one.
       const other = stores[0]!.child({ routeInfo: { method: 'GET', url: '/api/v1/public/cases/:caseNumber' } } as never);
       expect((await incr(other, 'ip:203.0.113.7')).current).toBe(1);
+    } finally {
+      await one.close();
+      await two.close();
+      await scratch.drop();
+    }
+  }, 60_000);
+
+  it('under a large limit claims places ahead: fewer statements, never a place twice, never more let through than the limit', async () => {
+    const scratch = await scratchDatabase('ratelease');
+    const [one, two] = [await openDatabase({ databaseUrl: scratch.url }), await openDatabase({ databaseUrl: scratch.url })];
+    try {
+      await migrate(one);
+      let statements = 0;
+      const counting = (database: typeof one) => ({ query: ((...args: Parameters<typeof one.query>) => (statements++, database.query(...args))) as typeof one.query });
+      const route = { routeInfo: { method: 'GET', url: '/api/v1/public/cases/:caseNumber' } } as never;
+      const [onOne, onTwo] = [one, two].map((d) => new (sharedRateLimitStore(counting(d)))({}).child(route)) as [FastifyRateLimitStore, FastifyRateLimitStore];
+      const incr = (store: FastifyRateLimitStore, max: number) =>
+        new Promise<number>((resolve, reject) => store.incr('ip:203.0.113.9', (err, res) => (err ? reject(err) : resolve(res!.current)), 60_000, max));
+      // A limit of 1,000: each node claims up to 50 places at a time.
+      const places: number[] = [];
+      for (let round = 0; round < 10; round++) places.push(...(await Promise.all(Array.from({ length: 30 }, (_, i) => incr(i % 2 ? onOne : onTwo, 1000)))));
+      expect(new Set(places).size).toBe(300);
+      expect(statements).toBeLessThan(40);
+      const [row] = await one.query<{ hits: number }>(`SELECT hits FROM rate_limit_hits WHERE key LIKE '%203.0.113.9'`);
+      expect(Math.max(...places)).toBeLessThanOrEqual(row!.hits);
+      // Past the limit every request is refused (its place is above 1,000), whichever node answers.
+      const more = await Promise.all(Array.from({ length: 900 }, (_, i) => incr(i % 2 ? onOne : onTwo, 1000)));
+      const allowed = [...places, ...more].filter((p) => p <= 1000);
+      expect(allowed.length).toBeLessThanOrEqual(1000);
+      expect(allowed.length).toBeGreaterThan(1000 - 2 * 50);
+      expect(new Set([...places, ...more]).size).toBe(1200);
     } finally {
       await one.close();
       await two.close();

@@ -6,20 +6,14 @@
 /** One request's own outcome inside a batch: a refusal of one request never fails the others. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
-export interface GroupCommitOptions {
-  /** Requests per batch at most. */
-  maxBatch?: number;
-  /**
-   * Batches in flight at once. Writes keep 1: every batch draws from the same few counters, so a second
-   * one in flight would only wait for the first one's commit, and make both smaller. Reads may overlap.
-   */
-  inFlight?: number;
-}
-
-export function createGroupCommit<In, Out>(write: (batch: In[]) => Promise<Outcome<Out>[]>, options: GroupCommitOptions = {}) {
-  const { maxBatch = 100, inFlight = 1 } = options;
+/**
+ * One batch in flight at a time: ticket batches draw from the same few counters, so a second one would
+ * only wait for the first one's commit, and make both smaller; for reads, a second batch in flight measured
+ * no faster and made the batches smaller (docs/performance.md).
+ */
+export function createGroupCommit<In, Out>(write: (batch: In[]) => Promise<Outcome<Out>[]>, maxBatch = 100) {
   const waiting: { input: In; resolve: (value: Out) => void; reject: (err: unknown) => void }[] = [];
-  let running = 0;
+  let writing = false;
 
   /** Sends one batch; resolves to the hand-over of its outcomes, so the caller decides when they are delivered. */
   async function send(batch: typeof waiting): Promise<() => void> {
@@ -38,7 +32,7 @@ export function createGroupCommit<In, Out>(write: (batch: In[]) => Promise<Outco
   // The next batch is sent before the last one's outcomes are handed over: answering its requests
   // (serialising and writing the responses) then overlaps the database's work on the next batch.
   async function drain() {
-    running++;
+    writing = true;
     let deliver: (() => void) | undefined;
     try {
       while (waiting.length > 0) {
@@ -47,7 +41,7 @@ export function createGroupCommit<In, Out>(write: (batch: In[]) => Promise<Outco
         deliver = await next;
       }
     } finally {
-      running--;
+      writing = false;
       deliver?.();
     }
   }
@@ -56,7 +50,7 @@ export function createGroupCommit<In, Out>(write: (batch: In[]) => Promise<Outco
     submit(input: In): Promise<Out> {
       return new Promise<Out>((resolve, reject) => {
         waiting.push({ input, resolve, reject });
-        if (running < inFlight) void drain();
+        if (!writing) void drain();
       });
     },
   };
@@ -67,10 +61,10 @@ export function createGroupCommit<In, Out>(write: (batch: In[]) => Promise<Outco
  * at least as fresh as its request, since its batch is sent after the request arrived. Keys asked for twice
  * in one batch are read once; a key the load does not return resolves to undefined.
  */
-export function createBatchedLookup<K, V>(load: (keys: K[]) => Promise<Map<K, V>>, options: GroupCommitOptions = {}) {
+export function createBatchedLookup<K, V>(load: (keys: K[]) => Promise<Map<K, V>>) {
   const batched = createGroupCommit<K, V | undefined>(async (keys) => {
     const found = await load([...new Set(keys)]);
     return keys.map((k) => ({ ok: true, value: found.get(k) }));
-  }, options);
+  });
   return (key: K): Promise<V | undefined> => batched.submit(key);
 }
