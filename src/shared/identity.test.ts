@@ -43,11 +43,18 @@ describe('ID number (GB 11643)', () => {
 });
 
 describe('masks for public views', () => {
-  it('keeps the surname only', () => {
+  it('keeps the surname only, a compound surname whole', () => {
     expect(maskName('张三')).toBe('张*');
     expect(maskName('张三丰')).toBe('张**');
     expect(maskName('欧阳娜娜')).toBe('欧阳**');
+    expect(maskName('欧阳明')).toBe('欧阳*');
+    expect(maskName('司马光')).toBe('司马*');
+    // Four characters without a compound surname: one family character, not two.
+    expect(maskName('买买提明')).toBe('买***');
+    // 欧阳 alone is a surname with no given name left to hide behind: only its first character shows.
+    expect(maskName('欧阳')).toBe('欧*');
     expect(maskName('王')).toBe('*');
+    expect(maskName(' ')).toBe('');
   });
 
   it('keeps the first four and last four characters of an ID number', () => {

@@ -51,12 +51,19 @@ export function isMobilePhone(value: string): boolean {
   return /^1[3-9]\d{9}$/.test(value);
 }
 
-/** `张三` → `张*`, `欧阳娜娜` → `欧阳**`: a two-character surname is kept for four-character names. */
+// Two-character surnames (复姓) in use today, from the 百家姓 and the census lists. The public sees the
+// surname and no more: 欧阳明 → 欧阳*, not 欧**, which would read as a different family.
+const COMPOUND_SURNAMES = new Set(
+  ('欧阳 司马 诸葛 上官 东方 皇甫 尉迟 公孙 慕容 令狐 长孙 宇文 司徒 司空 夏侯 轩辕 端木 独孤 南宫 西门 百里 呼延 ' +
+    '完颜 澹台 公冶 宗政 濮阳 淳于 单于 太叔 申屠 仲孙 钟离 闾丘 东郭 公羊 赫连 万俟 拓跋 鲜于 左丘 梁丘 第五 ' +
+    '乐正 谷梁 司寇 亓官 羊舌 微生 公良 壤驷 漆雕 巫马 颛孙 段干 东门 夹谷 宰父 公西 子车').split(' '),
+);
+
+/** `张三` → `张*`, `欧阳娜娜` → `欧阳**`: the surname (a compound one whole) and a star for each other character. */
 export function maskName(name: string): string {
   const chars = [...name.trim()];
-  if (chars.length === 0) return '';
-  if (chars.length === 1) return '*';
-  const keep = chars.length >= 4 ? 2 : 1;
+  if (chars.length <= 1) return '*'.repeat(chars.length);
+  const keep = chars.length >= 3 && COMPOUND_SURNAMES.has(chars[0]! + chars[1]!) ? 2 : 1;
   return chars.slice(0, keep).join('') + '*'.repeat(chars.length - keep);
 }
 
