@@ -14,4 +14,6 @@ export const notifications = pgTable('notifications', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   sentAt: timestamp('sent_at', { withTimezone: true }),
   lastError: text('last_error'),
+  /** Not before this instant: a refused message waits before its next attempt. */
+  nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }),
 });
