@@ -28,6 +28,7 @@ const lanes = [
             name: 'api-postgres',
             include: ['src/**/*.api.test.ts', 'src/**/*.pg.test.ts'],
             env: { TEST_DB: 'postgres' },
+            setupFiles: ['src/testing/postgres-lane-setup.ts'],
             isolate: false,
             testTimeout: 90_000,
             hookTimeout: 120_000,

@@ -16,7 +16,6 @@
 // shared PostgreSQL store (src/server/rate-store.ts); BENCH_RATE_LIMITS=0 runs without them.
 import os from 'node:os';
 import Fastify from 'fastify';
-import pg from 'pg';
 import { openDatabase, type Database } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
 import { buildApp } from '../src/server/app.js';
@@ -27,7 +26,9 @@ import { hashPassword } from '../src/auth/passwords.js';
 import { users } from '../src/auth/tables.js';
 import { departments, halls, services } from '../src/org/tables.js';
 import { personalData } from '../src/cases/personal.js';
+import { benchDatabase, benchServerUrl } from './database.js';
 import { clientProcess, costCells, costProbe, type Cost } from './load.js';
+import { ms, stats, time } from './timing.js';
 
 const CASES = Number(process.env.BENCH_CASES ?? 900_000);
 const OPEN_IN_DEPARTMENT = 10_000;
@@ -84,43 +85,6 @@ interface LoadResult {
 }
 const clients = clientProcess(CLIENT);
 const load = (base: string, paths: string[]) => clients.run<LoadResult>({ base, paths, concurrency: CLIENTS });
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-function stats(samples: number[]) {
-  const s = [...samples].sort((a, b) => a - b);
-  return { p50: percentile(s, 50), p99: percentile(s, 99), max: s.at(-1)! };
-}
-const ms = (n: number) => n.toFixed(2).padStart(7);
-
-async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
-  const start = performance.now();
-  const result = await fn();
-  return [performance.now() - start, result];
-}
-
-/** A fresh database, or with BENCH_REUSE=1 the one a previous run generated (generation takes minutes). */
-async function benchDatabase(url: string): Promise<{ url: string; reused: boolean }> {
-  const target = new URL(url);
-  target.pathname = `/${DB_NAME}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  try {
-    if (process.env.BENCH_REUSE === '1' && (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DB_NAME])).rowCount) {
-      const probe = new pg.Client({ connectionString: target.toString() });
-      await probe.connect();
-      const rows = await probe.query(`SELECT count(*)::int AS n FROM cases`).catch(() => ({ rows: [{ n: 0 }] }));
-      await probe.end();
-      if (rows.rows[0].n === CASES) return { url: target.toString(), reused: true };
-    }
-    await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${DB_NAME}`);
-    return { url: target.toString(), reused: false };
-  } finally {
-    await admin.end();
-  }
-}
 
 async function generate(database: Database) {
   const db = database.db;
@@ -214,9 +178,11 @@ async function existing(database: Database) {
 }
 
 async function main() {
-  const url = process.env.DATABASE_URL;
-  if (!url) throw new Error('DATABASE_URL is required: the benchmark runs on PostgreSQL');
-  const target = await benchDatabase(url);
+  // Reused only when it holds the cases this run asks for.
+  const target = await benchDatabase(benchServerUrl(), DB_NAME, {
+    variable: 'BENCH_REUSE',
+    usable: async (probe) => (await probe.query<{ n: number }>(`SELECT count(*)::int AS n FROM cases`)).rows[0]?.n === CASES,
+  });
   const database = await openDatabase({ databaseUrl: target.url });
   const db = database.db;
   await migrate(database);

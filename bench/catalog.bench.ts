@@ -14,6 +14,7 @@ import { SYSTEM_ACTOR } from '../src/audit/audit.js';
 import { CATALOG_FORMAT } from '../src/catalog/schemas.js';
 import { createCatalogService } from '../src/catalog/service.js';
 import { completeGuide } from '../src/catalog/test-guides.js';
+import { ms, stats, time } from './timing.js';
 
 const ITEMS = 5_000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 300);
@@ -29,21 +30,6 @@ const OBJECTS = [
 ];
 const ACTIONS = ['核发', '变更', '注销', '延续', '补发', '换发', '备案', '登记', '审批', '确认'];
 const WHO = ['', '个人', '企业', '农村', '城镇', '临时', '跨省', '首次', '特殊', '一般'];
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-function stats(samples: number[]) {
-  const s = [...samples].sort((a, b) => a - b);
-  return { p50: percentile(s, 50), p99: percentile(s, 99), max: s.at(-1)! };
-}
-const ms = (n: number) => n.toFixed(2).padStart(7);
-
-async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
-  const start = performance.now();
-  const result = await fn();
-  return [performance.now() - start, result];
-}
 
 async function main() {
   const database = await openDatabase({});

@@ -11,8 +11,6 @@
 // prints the plans of the queries a subtree adds (hall_id = any(...)). `REUSE=1` times an already
 // generated database again. The load average is printed with the figures: the machine is shared.
 import { randomUUID } from 'node:crypto';
-import { loadavg } from 'node:os';
-import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { openDatabase, type Database } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
@@ -27,38 +25,14 @@ import { hallCatalog, services } from '../src/catalog/tables.js';
 import { generateMonth, seedReportHall, type GeneratedHall } from '../src/reports/test-month.js';
 import type { AuthUser } from '../src/auth/service.js';
 import { createCaseService } from '../src/cases/service.js';
+import { benchDatabase, benchServerUrl } from './database.js';
+import { loads, timeRounds } from './timing.js';
 
 const DB_NAME = 'onewindow_bench_network';
 const MONTH = '2025-09';
 const CASES = Number(process.argv[2] ?? process.env.NETWORK_CASES ?? 2_400_000);
 const WEIGHT = { city: 0, county: 8, township: 1.5, village: 0.3 } as const;
 const HOURS = { workday: [['09:00', '12:00'], ['13:00', '17:00']] as [string, string][], weekend: [], ticketCutoffMinutes: 30 };
-
-async function freshDatabase(url: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${DB_NAME}`);
-  await admin.end();
-  const target = new URL(url);
-  target.pathname = `/${DB_NAME}`;
-  return target.toString();
-}
-
-const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
-async function time<T>(label: string, fn: () => Promise<T>, rounds = 1): Promise<{ result: T; median: number }> {
-  const samples: number[] = [];
-  let result!: T;
-  for (let i = 0; i < rounds; i++) {
-    const start = performance.now();
-    result = await fn();
-    samples.push(performance.now() - start);
-  }
-  samples.sort((a, b) => a - b);
-  const median = samples[Math.floor(samples.length / 2)]!;
-  console.log(`${label.padEnd(58)} ${rounds > 1 ? `median ${median.toFixed(0).padStart(7)} ms  min ${samples[0]!.toFixed(0).padStart(7)} ms (${rounds} runs)` : `${median.toFixed(0).padStart(7)} ms`}   load ${load()}`);
-  return { result, median };
-}
 
 type Level = keyof typeof WEIGHT;
 interface Built {
@@ -90,15 +64,11 @@ async function buildNetwork(database: Database): Promise<Built[]> {
 }
 
 async function main() {
-  const url = process.env.DATABASE_URL;
-  if (!url) throw new Error('DATABASE_URL is required: the benchmark runs on PostgreSQL');
-  const reuse = process.env.REUSE === '1';
-  const target = new URL(url);
-  target.pathname = `/${DB_NAME}`;
-  const database = await openDatabase({ databaseUrl: reuse ? target.toString() : await freshDatabase(url) });
+  const { url, reused: reuse } = await benchDatabase(benchServerUrl(), DB_NAME, { variable: 'REUSE' });
+  const database = await openDatabase({ databaseUrl: url });
   await migrate(database);
   const db = database.db;
-  console.log(`load average at start ${load()}`);
+  console.log(`load average at start ${loads()}`);
   let network: Built[];
   if (reuse) {
     network = await database.query<Built>(`SELECT id, code, level FROM halls ORDER BY code`);
@@ -106,7 +76,7 @@ async function main() {
     network = await buildNetwork(database);
     const passwordHash = await hashPassword('Bench2025!');
     const generated = new Map<string, GeneratedHall>();
-    await time(`seed ${network.length} halls: departments, windows, staff`, async () => {
+    await timeRounds(`seed ${network.length} halls: departments, windows, staff`, async () => {
       for (const [i, h] of network.entries()) {
         const size = h.level === 'county' || h.level === 'city' ? { departments: 3, windowsPerDepartment: 2 } : { departments: 1, windowsPerDepartment: h.level === 'township' ? 2 : 1 };
         // Window numbers name the staff accounts (gen<number>_0), which are unique across the network.
@@ -115,14 +85,14 @@ async function main() {
     });
     const units = network.reduce((a, h) => a + WEIGHT[h.level], 0);
     const perUnit = CASES / units / 12;
-    await time(`generate a year: ${CASES.toLocaleString('en')} cases with tickets, events, ratings`, async () => {
+    await timeRounds(`generate a year: ${CASES.toLocaleString('en')} cases with tickets, events, ratings`, async () => {
       for (let m = 1; m <= 12; m++) {
         const month = `2025-${String(m).padStart(2, '0')}`;
         for (const h of network) {
           const n = Math.round(perUnit * WEIGHT[h.level]);
           if (n > 0) await generateMonth(db, h.id, generated.get(h.id)!, month, n);
         }
-        console.log(`  ${month} generated   load ${load()}`);
+        console.log(`  ${month} generated   load ${loads()}`);
       }
     });
     // One item of the district centre D01 taken in by every station and decided by the townships.
@@ -148,38 +118,38 @@ async function main() {
   console.log(`district D01: ${subtree.length} halls in its subtree`);
 
   console.log('monthly bulletin (2025-09):');
-  const firstOne = await time('  district centre alone, first read (builds its days)', () => reports.monthly([d01.id], MONTH));
-  const firstAll = await time('  district subtree, first read (builds the other halls’ days)', () => reports.monthly(subtree, MONTH));
+  const firstOne = await timeRounds('  district centre alone, first read (builds its days)', () => reports.monthly([d01.id], MONTH));
+  const firstAll = await timeRounds('  district subtree, first read (builds the other halls’ days)', () => reports.monthly(subtree, MONTH));
   console.log(`    subtree accepted ${firstAll.result.casesAccepted} (centre alone ${firstOne.result.casesAccepted}), on time ${firstAll.result.onTimeRate}, satisfaction ${firstAll.result.satisfaction}`);
-  const base = await time('  baseline: district centre alone, days built', () => reports.monthly([d01.id], MONTH), 5);
-  const town = await time('  one township centre alone, days built', () => reports.monthly([township.id], MONTH), 5);
-  const whole = await time(`  district subtree (${subtree.length} halls), days built`, () => reports.monthly(subtree, MONTH), 3);
+  const base = await timeRounds('  baseline: district centre alone, days built', () => reports.monthly([d01.id], MONTH), 5);
+  const town = await timeRounds('  one township centre alone, days built', () => reports.monthly([township.id], MONTH), 5);
+  const whole = await timeRounds(`  district subtree (${subtree.length} halls), days built`, () => reports.monthly(subtree, MONTH), 3);
   console.log(`    ratio subtree / centre alone ${(whole.median / base.median).toFixed(1)}x; per hall of the subtree ${(whole.median / subtree.length).toFixed(0)} ms (township alone ${town.median.toFixed(0)} ms)`);
 
   console.log('dashboard (2025-09, one month):');
-  const dBase = await time('  baseline: district centre alone', () => reports.dashboard([d01.id], `${MONTH}-01`, `${MONTH}-30`), 5);
-  const dWhole = await time(`  district subtree (${subtree.length} halls)`, () => reports.dashboard(subtree, `${MONTH}-01`, `${MONTH}-30`), 5);
+  const dBase = await timeRounds('  baseline: district centre alone', () => reports.dashboard([d01.id], `${MONTH}-01`, `${MONTH}-30`), 5);
+  const dWhole = await timeRounds(`  district subtree (${subtree.length} halls)`, () => reports.dashboard(subtree, `${MONTH}-01`, `${MONTH}-30`), 5);
   console.log(`    ratio subtree / centre alone ${(dWhole.median / dBase.median).toFixed(1)}x`);
 
   console.log('supervision board (open cases by light, overdue first), as the district supervisor:');
   const cases = createCaseService(ctx);
   const supervisor: AuthUser = { id: randomUUID(), username: 'bench', displayName: '基准督查', roles: ['supervisor'], hallId: d01.id, departmentId: null, windowIds: [] };
-  const bBase = await time('  baseline: district centre alone', () => cases.board(supervisor, 'hall', undefined), 5);
-  const bWhole = await time(`  district subtree (${subtree.length} halls)`, () => cases.board(supervisor, 'hall', undefined, { subtree: true }), 5);
+  const bBase = await timeRounds('  baseline: district centre alone', () => cases.board(supervisor, 'hall', undefined), 5);
+  const bWhole = await timeRounds(`  district subtree (${subtree.length} halls)`, () => cases.board(supervisor, 'hall', undefined, { subtree: true }), 5);
   console.log(`    open ${bWhole.result.counts.total} in the subtree (centre alone ${bBase.result.counts.total}); ratio ${(bWhole.median / bBase.median).toFixed(1)}x`);
 
   console.log('yearly summary (2025):');
-  const yBase = await time('  baseline: district centre alone (builds its year)', () => reports.yearly([d01.id], 2025));
-  const yWhole = await time(`  district subtree (${subtree.length} halls, builds their year)`, () => reports.yearly(subtree, 2025));
-  await time('  district subtree again, days built', () => reports.yearly(subtree, 2025), 3);
+  const yBase = await timeRounds('  baseline: district centre alone (builds its year)', () => reports.yearly([d01.id], 2025));
+  const yWhole = await timeRounds(`  district subtree (${subtree.length} halls, builds their year)`, () => reports.yearly(subtree, 2025));
+  await timeRounds('  district subtree again, days built', () => reports.yearly(subtree, 2025), 3);
   console.log(`    subtree accepted ${yWhole.result.casesAccepted} (centre alone ${yBase.result.casesAccepted})`);
 
   console.log('public: where an item is handled, nearest hall (300 halls):');
   const levels = createLevelsService(ctx);
   const [item] = await db.select({ code: services.code }).from(services).where(sql`${services.hallId} = ${d01.id}`).limit(1);
   await db.execute(sql`update services set current_guide_version = 1 where hall_id = ${d01.id} and code = ${item!.code}`);
-  await time('  places by chosen village', () => levels.places(d01.id, item!.code, { near: 'V010901' }), 20);
-  await time('  places by typed address', () => levels.places(d01.id, item!.code, { address: '基准市第1区9号镇1村3组' }), 20);
+  await timeRounds('  places by chosen village', () => levels.places(d01.id, item!.code, { near: 'V010901' }), 20);
+  await timeRounds('  places by typed address', () => levels.places(d01.id, item!.code, { address: '基准市第1区9号镇1村3组' }), 20);
 
   console.log('plans of the subtree queries:');
   const ids = `'{${subtree.join(',')}}'::uuid[]`;
@@ -193,7 +163,7 @@ async function main() {
     console.log(`  ${label}:`);
     for (const row of plan) console.log(`    ${row['QUERY PLAN']}`);
   }
-  console.log(`load average at end ${load()}`);
+  console.log(`load average at end ${loads()}`);
   await database.close();
 }
 

@@ -14,7 +14,6 @@
 // PostgreSQL in the shared store (src/server/rate-store.ts); BENCH_RATE_LIMITS=0 runs without them.
 import os from 'node:os';
 import Fastify from 'fastify';
-import pg from 'pg';
 import { openDatabase, type Database } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
 import { buildApp } from '../src/server/app.js';
@@ -24,7 +23,9 @@ import { rateLimitsFromEnv } from '../src/server/rate-limits.js';
 import { hashPassword } from '../src/auth/passwords.js';
 import { users, userWindows } from '../src/auth/tables.js';
 import { departments, halls, services, windows, windowServices } from '../src/org/tables.js';
+import { freshDatabase } from '../src/testing/fresh-database.js';
 import { clientProcess, costCells, costProbe, type Cost } from './load.js';
+import { percentile } from './timing.js';
 
 const CLIENTS = 50;
 const TAKES = Number(process.env.BENCH_TAKES ?? 4000);
@@ -150,10 +151,6 @@ interface LoadResult {
   statuses: Record<string, number>;
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
 interface Row {
   what: string;
   perSecond: number;
@@ -262,15 +259,7 @@ async function measure(label: string, database: Database): Promise<{ rows: Row[]
 }
 
 async function postgres(url: string): Promise<Database> {
-  const name = 'onewindow_bench_queue';
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  return openDatabase({ databaseUrl: target.toString() });
+  return openDatabase({ databaseUrl: await freshDatabase(url, 'onewindow_bench_queue') });
 }
 
 const f = (n: number) => n.toFixed(2).padStart(8);

@@ -7,7 +7,6 @@
 // bulletin (first read, which also scans the month for extended services, and later reads), its PDF
 // and .xlsx, each part of the bulletin on its own, and the dashboard. Targets: bulletin under 2 s,
 // dashboard under 0.2 s. `REUSE=1` times an already generated database again without regenerating it.
-import pg from 'pg';
 import { openDatabase } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
 import { hashPassword } from '../src/auth/passwords.js';
@@ -22,43 +21,16 @@ import { rebuildDay } from '../src/reports/rollups.js';
 import { ratingIndicators } from '../src/feedback/indicators.js';
 import { monthBounds } from '../src/staff/hall.js';
 import { generateMonth, seedReportHall } from '../src/reports/test-month.js';
+import { benchDatabase, benchServerUrl } from './database.js';
+import { timeRounds } from './timing.js';
 
 const DB_NAME = 'onewindow_bench_reports';
 const MONTH = '2025-09';
 const CASES = Number(process.argv[2] ?? 1_000_000);
 
-async function freshDatabase(url: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${DB_NAME}`);
-  await admin.end();
-  const target = new URL(url);
-  target.pathname = `/${DB_NAME}`;
-  return target.toString();
-}
-
-async function time<T>(label: string, fn: () => Promise<T>, rounds = 1): Promise<T> {
-  const samples: number[] = [];
-  let result!: T;
-  for (let i = 0; i < rounds; i++) {
-    const start = performance.now();
-    result = await fn();
-    samples.push(performance.now() - start);
-  }
-  samples.sort((a, b) => a - b);
-  const median = samples[Math.floor(samples.length / 2)]!;
-  console.log(`${label.padEnd(52)} ${rounds > 1 ? `median ${median.toFixed(0).padStart(6)} ms  min ${samples[0]!.toFixed(0).padStart(6)} ms (${rounds} runs)` : `${median.toFixed(0).padStart(6)} ms`}`);
-  return result;
-}
-
 async function main() {
-  const url = process.env.DATABASE_URL;
-  if (!url) throw new Error('DATABASE_URL is required: the benchmark runs on PostgreSQL');
-  const reuse = process.env.REUSE === '1';
-  const target = new URL(url);
-  target.pathname = `/${DB_NAME}`;
-  const database = await openDatabase({ databaseUrl: reuse ? target.toString() : await freshDatabase(url) });
+  const { url, reused: reuse } = await benchDatabase(benchServerUrl(), DB_NAME, { variable: 'REUSE' });
+  const database = await openDatabase({ databaseUrl: url });
   await migrate(database);
   const db = database.db;
   let hallId: string;
@@ -71,7 +43,7 @@ async function main() {
       .returning({ id: halls.id });
     hallId = hall!.id;
     const generated = await seedReportHall(db, hallId, { departments: 20, windowsPerDepartment: 3, staffPerWindow: 2, passwordHash: await hashPassword('Bench2025!') });
-    await time(`generate ${CASES.toLocaleString('en')} cases, tickets, events, ratings`, () => generateMonth(db, hallId, generated, MONTH, CASES));
+    await timeRounds(`generate ${CASES.toLocaleString('en')} cases, tickets, events, ratings`, () => generateMonth(db, hallId, generated, MONTH, CASES));
   }
   // A database in steady state has been vacuumed: index-only scans need the visibility map.
   await database.query('VACUUM ANALYZE');
@@ -86,24 +58,24 @@ async function main() {
   const bounds = monthBounds(MONTH, h.zone);
   const now = ctx.clock.now();
   if (!reuse) {
-    await time('one day built: roll-ups (cases + queue)', () => rebuildDay(db, h, `${MONTH}-10`, now), 3);
-    await time('one day built: extended-service scan', () => reports.extended.scanDay(h, `${MONTH}-10`), 3);
-    const first = await time('bulletin, first read (builds the 30 days)', () => reports.monthly([hallId], MONTH));
+    await timeRounds('one day built: roll-ups (cases + queue)', () => rebuildDay(db, h, `${MONTH}-10`, now), 3);
+    await timeRounds('one day built: extended-service scan', () => reports.extended.scanDay(h, `${MONTH}-10`), 3);
+    const { result: first } = await timeRounds('bulletin, first read (builds the 30 days)', () => reports.monthly([hallId], MONTH));
     console.log(`  accepted ${first.casesAccepted}, finished ${first.casesFinished}, on time ${first.onTimeRate}, satisfaction ${first.satisfaction}, extended ${first.extendedServices.count}`);
   }
   console.log('bulletin parts, days built:');
-  await time('  case figures (roll-up)', () => caseFigures(db, h, bounds.from, bounds.to, now), 5);
-  await time('  consultations per window (roll-up)', () => consultationsByWindow(db, h, bounds.from, bounds.to, now), 5);
-  await time('  attendance tables', () => reports.staff.monthlyAttendance(hallId, MONTH), 5);
-  await time('  extended services (scanned days)', () => reports.extended.between(hallId, bounds.from, bounds.to, h), 5);
-  await time('  registers, inspections, gaps, awards', () => Promise.all([reports.staff.register(hallId, MONTH), reports.staff.inspections(hallId, MONTH), reports.staff.gaps.gaps(hallId, MONTH), reports.assessment.awards(hallId, MONTH)]), 5);
-  await time('  ratingIndicators (src/feedback)', () => ratingIndicators(db, hallId, MONTH, now), 3);
-  const b = await time('bulletin JSON, whole', () => reports.monthly([hallId], MONTH), 3);
-  await time('  PDF from the bulletin', () => bulletinPdf(b), 3);
-  await time('  .xlsx from the bulletin', () => bulletinXlsx(b), 3);
-  await time('dashboard, one month (all six queries together)', () => reports.dashboard([hallId], `${MONTH}-01`, `${MONTH}-30`), 5);
-  await time('dashboard, one week', () => reports.dashboard([hallId], `${MONTH}-08`, `${MONTH}-14`), 5);
-  await time('dashboard, one day', () => reports.dashboard([hallId], `${MONTH}-10`, `${MONTH}-10`), 5);
+  await timeRounds('  case figures (roll-up)', () => caseFigures(db, h, bounds.from, bounds.to, now), 5);
+  await timeRounds('  consultations per window (roll-up)', () => consultationsByWindow(db, h, bounds.from, bounds.to, now), 5);
+  await timeRounds('  attendance tables', () => reports.staff.monthlyAttendance(hallId, MONTH), 5);
+  await timeRounds('  extended services (scanned days)', () => reports.extended.between(hallId, bounds.from, bounds.to, h), 5);
+  await timeRounds('  registers, inspections, gaps, awards', () => Promise.all([reports.staff.register(hallId, MONTH), reports.staff.inspections(hallId, MONTH), reports.staff.gaps.gaps(hallId, MONTH), reports.assessment.awards(hallId, MONTH)]), 5);
+  await timeRounds('  ratingIndicators (src/feedback)', () => ratingIndicators(db, hallId, MONTH, now), 3);
+  const { result: b } = await timeRounds('bulletin JSON, whole', () => reports.monthly([hallId], MONTH), 3);
+  await timeRounds('  PDF from the bulletin', () => bulletinPdf(b), 3);
+  await timeRounds('  .xlsx from the bulletin', () => bulletinXlsx(b), 3);
+  await timeRounds('dashboard, one month (all six queries together)', () => reports.dashboard([hallId], `${MONTH}-01`, `${MONTH}-30`), 5);
+  await timeRounds('dashboard, one week', () => reports.dashboard([hallId], `${MONTH}-08`, `${MONTH}-14`), 5);
+  await timeRounds('dashboard, one day', () => reports.dashboard([hallId], `${MONTH}-10`, `${MONTH}-10`), 5);
   await database.close();
 }
 

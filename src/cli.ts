@@ -10,7 +10,7 @@ const HELP = `用法 / usage:
                                              用当前数据密钥重新加密全部个人信息（可重复运行以续完；--dry-run 只计数）
 
 环境变量 / environment:
-  PORT, HOST, DATA_DIR (默认 ./data, PGlite), DATABASE_URL (使用 PostgreSQL), ONEWINDOW_ADMIN_PASSWORD,
+  PORT, HOST, DATA_DIR (默认 ./data, PGlite), DATABASE_URL (使用 PostgreSQL), ONEWINDOW_ADMIN_PASSWORD, ONEWINDOW_DEMO_ACTIVITY=0 (演示大厅不生成业务记录),
   ONEWINDOW_DATA_KEY / _KEYS_OLD, ONEWINDOW_HASH_KEY (个人信息密钥),
   ONEWINDOW_BACKUP_DIR / _KEEP / _AT (夜间备份), ONEWINDOW_KIOSK_KEYS, ONEWINDOW_TRUST_PROXY …
   全部变量见 docs/operations.md`;
@@ -103,6 +103,7 @@ async function main(argv: string[]): Promise<number> {
       dataDir: values['data-dir'] ?? process.env.DATA_DIR ?? './data',
       databaseUrl: process.env.DATABASE_URL || undefined,
       demo: values.demo ?? false,
+      demoActivity: process.env.ONEWINDOW_DEMO_ACTIVITY !== '0',
     });
   } catch (err) {
     if (err instanceof DataDirLockedError) {

@@ -1,15 +1,13 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../testing/test-app.js';
-import { PERSON, act, addStation, as } from '../cases/test-helpers.js';
+import type { TestApp } from '../testing/test-app.js';
+import { PERSON, act, as, stationApp, type Station } from '../cases/test-helpers.js';
 
 // Agents (代办员) of a village station, carrying its residents' cases to the county centre and back.
 describe('agents', () => {
   let t: TestApp;
-  let station: Awaited<ReturnType<typeof addStation>>;
+  let station: Station;
   beforeEach(async () => {
-    await t?.close();
-    t = await createTestApp();
-    station = await addStation(t, [t.hall.serviceId]);
+    ({ t, station } = await stationApp(t));
   });
   afterAll(() => t?.close());
 

@@ -3,6 +3,7 @@
 import { and, asc, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Db } from '../db/client.js';
+import { readAll } from '../db/reads.js';
 import type { AppContext } from '../server/context.js';
 import { DomainError, notFound, validationFailed } from '../server/errors.js';
 import { recordAudit } from '../audit/audit.js';
@@ -57,15 +58,16 @@ export function createAgentService({ db, clock }: AppContext) {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
     const now = clock.now();
-    const [hallRows, trainings, loads, pd] = await Promise.all([
-      tx.select({ id: halls.id, code: halls.code, name: halls.name, settings: halls.settings }).from(halls).where(inArray(halls.id, [...new Set(rows.map((r) => r.hallId))])),
-      tx.select().from(agentTrainings).where(inArray(agentTrainings.agentId, ids)).orderBy(asc(agentTrainings.trainedOn)),
-      tx
-        .select({ agentId: cases.agentId, open: sql<number>`count(*)`, overdue: sql<number>`count(*) filter (where ${cases.finishedAt} is null and ${cases.deadlineAt} < ${now})` })
-        .from(cases)
-        .where(and(inArray(cases.agentId, ids), notInArray(cases.status, SETTLED)))
-        .groupBy(cases.agentId),
-      personalData(tx),
+    const [hallRows, trainings, loads, pd] = await readAll(tx, [
+      () => tx.select({ id: halls.id, code: halls.code, name: halls.name, settings: halls.settings }).from(halls).where(inArray(halls.id, [...new Set(rows.map((r) => r.hallId))])),
+      () => tx.select().from(agentTrainings).where(inArray(agentTrainings.agentId, ids)).orderBy(asc(agentTrainings.trainedOn)),
+      () =>
+        tx
+          .select({ agentId: cases.agentId, open: sql<number>`count(*)`, overdue: sql<number>`count(*) filter (where ${cases.finishedAt} is null and ${cases.deadlineAt} < ${now})` })
+          .from(cases)
+          .where(and(inArray(cases.agentId, ids), notInArray(cases.status, SETTLED)))
+          .groupBy(cases.agentId),
+      () => personalData(tx),
     ]);
     const hallOf = new Map(hallRows.map((h) => [h.id, h]));
     return rows.map((r) => {

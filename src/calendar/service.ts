@@ -1,4 +1,6 @@
 import { and, asc, eq, gte, lte } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { readAll } from '../db/reads.js';
 import type { AppContext } from '../server/context.js';
 import { notFound, validationFailed } from '../server/errors.js';
 import { recordAudit, type Actor } from '../audit/audit.js';
@@ -14,6 +16,19 @@ const CACHE_MS = 30_000;
 /** The longest range one calendar request may list. */
 export const MAX_RANGE_DAYS = 400;
 
+/**
+ * A hall's working calendar read through `db`: the database, or an open transaction. Timer handlers run
+ * inside one and read it there: the service's cache reads through the pool, which on PGlite (one
+ * connection) would wait for their transaction.
+ */
+export async function readCalendar(db: Db, hallId: string): Promise<WorkingCalendar> {
+  const [overrides, announced] = await readAll(db, [
+    () => db.select().from(calendarOverrides).where(eq(calendarOverrides.hallId, hallId)).orderBy(asc(calendarOverrides.date)),
+    () => db.select({ year: calendarAnnouncedYears.year }).from(calendarAnnouncedYears).where(eq(calendarAnnouncedYears.hallId, hallId)),
+  ]);
+  return new WorkingCalendar({ overrides, announcedYears: announced.map((a) => a.year) });
+}
+
 // Shared by every service instance on the same database, so a change made through one is seen by all.
 const caches = new WeakMap<object, Map<string, { at: number; calendar: Promise<WorkingCalendar> }>>();
 
@@ -21,21 +36,13 @@ export function createCalendarService({ db, clock }: AppContext) {
   let cache = caches.get(db);
   if (!cache) caches.set(db, (cache = new Map()));
 
-  async function load(hallId: string): Promise<WorkingCalendar> {
-    const [overrides, announced] = await Promise.all([
-      db.select().from(calendarOverrides).where(eq(calendarOverrides.hallId, hallId)).orderBy(asc(calendarOverrides.date)),
-      db.select({ year: calendarAnnouncedYears.year }).from(calendarAnnouncedYears).where(eq(calendarAnnouncedYears.hallId, hallId)),
-    ]);
-    return new WorkingCalendar({ overrides, announcedYears: announced.map((a) => a.year) });
-  }
-
   const service = {
     /** The hall's working calendar: national data plus its overrides. */
     calendarFor(hallId: string): Promise<WorkingCalendar> {
       const now = Date.now(); // cache age is wall time of this process, not the hall's clock
       const hit = cache.get(hallId);
       if (hit && now - hit.at < CACHE_MS) return hit.calendar;
-      const calendar = load(hallId);
+      const calendar = readCalendar(db, hallId);
       cache.set(hallId, { at: now, calendar });
       calendar.catch(() => cache.delete(hallId));
       return calendar;

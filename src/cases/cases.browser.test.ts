@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../demo/hall.js';
+import { demoApi } from '../testing/demo-api.js';
 import { DESKTOP, PHONE, startBrowserHarness, type BrowserHarness } from '../testing/browser.js';
 
 let h: BrowserHarness;
@@ -12,14 +12,7 @@ afterAll(async () => {
 
 const PERSON = { name: '刘德华', idNumber: '11010519491231002X', phone: '13812345678' };
 
-async function apiAs(username: string) {
-  const login = await h.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: DEMO_PASSWORD } });
-  const headers = { authorization: `Bearer ${login.json().token as string}` };
-  return {
-    get: (url: string) => h.app.inject({ method: 'GET', url: `/api/v1${url}`, headers }),
-    post: (url: string, payload: object) => h.app.inject({ method: 'POST', url: `/api/v1${url}`, headers, payload }),
-  };
-}
+const apiAs = (username: string) => demoApi(h.app, username);
 
 describe('cases in the browser', () => {
   it('on a phone: the applicant finds the case by number, sees the detail with the last four digits, in elder mode too', async () => {

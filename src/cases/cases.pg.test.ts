@@ -1,27 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { openDatabase, type Database } from '../db/client.js';
-import { buildApp } from '../server/app.js';
+import { secondNode, type SecondNode } from '../testing/second-node.js';
 import { TEST_PASSWORD, createTestApp, type TestApp } from '../testing/test-app.js';
 import { PERSON } from './test-helpers.js';
 
 // Two app nodes on one PostgreSQL database, each with its own connection pool, receiving at once.
 describe('case numbers across two app nodes', () => {
   let t: TestApp;
-  let second: Database;
+  let second: SecondNode;
   let nodeB: FastifyInstance;
 
   beforeAll(async () => {
     t = await createTestApp();
-    const [db] = await t.database.query<{ name: string }>('select current_database() as name');
-    const url = new URL(process.env.TEST_DATABASE_URL!);
-    url.pathname = `/${db!.name}`;
-    second = await openDatabase({ databaseUrl: url.toString() });
-    nodeB = await buildApp({ ...t.ctx, database: second, db: second.db });
+    second = await secondNode(t);
+    nodeB = second.app;
     await nodeB.ready();
   });
   afterAll(async () => {
-    await nodeB?.close();
     await second?.close();
     await t?.close();
   });

@@ -1,15 +1,13 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../testing/test-app.js';
-import { PERSON, act, addStation, as } from './test-helpers.js';
+import type { TestApp } from '../testing/test-app.js';
+import { PERSON, act, as, stationApp, type Station } from './test-helpers.js';
 
 // 上报件 within the network: a village station takes a county item in and the county centre decides it.
 describe('forwarding a case between halls', () => {
   let t: TestApp;
-  let station: Awaited<ReturnType<typeof addStation>>;
+  let station: Station;
   beforeEach(async () => {
-    await t?.close();
-    t = await createTestApp();
-    station = await addStation(t, [t.hall.serviceId]);
+    ({ t, station } = await stationApp(t));
   });
   afterAll(() => t?.close());
 

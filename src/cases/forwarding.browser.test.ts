@@ -5,6 +5,7 @@ import { users } from '../auth/tables.js';
 import { hallCatalog, services } from '../catalog/tables.js';
 import { DEMO_PASSWORD } from '../demo/hall.js';
 import { halls } from '../org/tables.js';
+import { demoApi } from '../testing/demo-api.js';
 import { DESKTOP, startBrowserHarness, type BrowserHarness } from '../testing/browser.js';
 
 let h: BrowserHarness;
@@ -15,14 +16,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function apiAs(username: string) {
-  const login = await h.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: DEMO_PASSWORD } });
-  const headers = { authorization: `Bearer ${login.json().token as string}` };
-  return {
-    get: (url: string) => h.app.inject({ method: 'GET', url: `/api/v1${url}`, headers }),
-    post: (url: string, payload: object) => h.app.inject({ method: 'POST', url: `/api/v1${url}`, headers, payload }),
-  };
-}
+const apiAs = (username: string) => demoApi(h.app, username);
 
 describe('a case sent up from a village station, in the browser', () => {
   it('the county’s forestry window finds it in its inbox, signs for it, and the case page shows the route; the county sees the station’s agents', async () => {

@@ -5,7 +5,7 @@ import type { Role } from '../auth/roles.js';
 import { users, userWindows } from '../auth/tables.js';
 import { hallCatalog } from '../catalog/tables.js';
 import { departments, halls, services, windowServices } from '../org/tables.js';
-import { TEST_PASSWORD, type TestApp } from '../testing/test-app.js';
+import { TEST_PASSWORD, createTestApp, type TestApp } from '../testing/test-app.js';
 
 /** A valid person (GB 11643's own example number) and phone. */
 export const PERSON = { name: '张三丰', idNumber: '11010519491231002X', phone: '13812345678' };
@@ -111,6 +111,15 @@ export async function addStation(t: TestApp, serviceIds: string[]) {
   const [ta, va] = [await idOf('TA'), await idOf('VA')];
   await t.ctx.db.insert(hallCatalog).values(serviceIds.map((serviceId) => ({ hallId: va, serviceId, mode: 'forward' as const })));
   return { ta, va, township: await addUser(t, 'ta', 'staff', null, [], ta), village: await addUser(t, 'va', 'staff', null, [], va) };
+}
+
+export type Station = Awaited<ReturnType<typeof addStation>>;
+
+/** A new test app (the one before closed) with the fixture station taking the fixture item in. */
+export async function stationApp(previous: TestApp | undefined): Promise<{ t: TestApp; station: Station }> {
+  await previous?.close();
+  const t = await createTestApp();
+  return { t, station: await addStation(t, [t.hall.serviceId]) };
 }
 
 /** POST /cases as the fixture staff member. */

@@ -293,17 +293,15 @@ export type ComplaintService = ReturnType<typeof createComplaintService>;
 export const complaintOverdue: TimerHandler = async (tx, timer) => {
   const [c] = await tx.select().from(complaints).where(eq(complaints.id, timer.key)).for('update');
   if (!c || c.status !== 'open' || c.escalatedAt || c.dueAt.toISOString() !== timer.payload.deadline) return;
-  await tx.update(complaints).set({ escalatedAt: timer.dueAt }).where(eq(complaints.id, c.id));
-  await recordAudit(tx, SYSTEM_ACTOR, { hallId: c.hallId, action: 'complaint.escalated', entityType: 'complaint', entityId: c.id, after: { dueAt: c.dueAt.toISOString() } });
-  await notifyRoles(
-    tx,
-    c.hallId,
-    ['manager', 'leader', 'supervisor'],
-    { template: 'feedback.complaint_overdue', body: `${COMPLAINT_KIND_LABELS[c.kind]} ${c.number} 已超过答复期限，已升级督办。`, params: { complaintId: c.id }, dedupeKey: `feedback.complaint_overdue:${c.id}` },
-    timer.dueAt,
-    c.departmentId,
-  );
+  await escalate(tx, c, timer.dueAt, { dueAt: c.dueAt.toISOString() }, 'feedback.complaint_overdue', `${COMPLAINT_KIND_LABELS[c.kind]} ${c.number} 已超过答复期限，已升级督办。`);
 };
+
+/** Marks an unanswered complaint escalated (audited) and tells the managers, its department's leaders and supervision. */
+async function escalate(tx: Db, c: ComplaintRow, at: Date, missed: Record<string, string>, template: string, body: string): Promise<void> {
+  await tx.update(complaints).set({ escalatedAt: at }).where(eq(complaints.id, c.id));
+  await recordAudit(tx, SYSTEM_ACTOR, { hallId: c.hallId, action: 'complaint.escalated', entityType: 'complaint', entityId: c.id, after: missed });
+  await notifyRoles(tx, c.hallId, ['manager', 'leader', 'supervisor'], { template, body, params: { complaintId: c.id }, dedupeKey: `${template}:${c.id}` }, at, c.departmentId);
+}
 
 /**
  * The answer after an impossible finding: a reminder to the supervision office when its light turns
@@ -320,14 +318,5 @@ export const impossibleReplyDue: TimerHandler = async (tx, timer) => {
     await scheduleTimer(tx, { hallId: c.hallId, kind: IMPOSSIBLE_REPLY_TIMER, key: c.id, dueAt: new Date(c.replyDueAt.getTime() + 1000), payload: { stage: 'late', deadline: c.replyDueAt.toISOString() } });
     return;
   }
-  await tx.update(complaints).set({ escalatedAt: timer.dueAt }).where(eq(complaints.id, c.id));
-  await recordAudit(tx, SYSTEM_ACTOR, { hallId: c.hallId, action: 'complaint.escalated', entityType: 'complaint', entityId: c.id, after: { replyDueAt: c.replyDueAt.toISOString() } });
-  await notifyRoles(
-    tx,
-    c.hallId,
-    ['manager', 'leader', 'supervisor'],
-    { template: 'feedback.impossible_reply_overdue', body: `办不成事 ${c.number} 认定确属办不成后未在 ${due} 前答复反映人，已升级督办。`, params: { complaintId: c.id }, dedupeKey: `feedback.impossible_reply_overdue:${c.id}` },
-    timer.dueAt,
-    c.departmentId,
-  );
+  await escalate(tx, c, timer.dueAt, { replyDueAt: c.replyDueAt.toISOString() }, 'feedback.impossible_reply_overdue', `办不成事 ${c.number} 认定确属办不成后未在 ${due} 前答复反映人，已升级督办。`);
 };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatInstant } from '../calendar/zone.js';
 import { DESKTOP, PHONE, TABLET, startBrowserHarness, type BrowserHarness } from '../testing/browser.js';
-import { demoApi } from './test-helpers.js';
+import { demoApi } from '../testing/demo-api.js';
 
 let h: BrowserHarness;
 const SHOTS = '/tmp/shots/feedback';

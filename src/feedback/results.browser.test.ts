@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DESKTOP, startBrowserHarness, type BrowserHarness } from '../testing/browser.js';
-import { demoApi } from './test-helpers.js';
+import { demoApi } from '../testing/demo-api.js';
 
 let h: BrowserHarness;
 const SHOTS = '/tmp/shots/feedback';

@@ -1,7 +1,6 @@
 // Fixtures for the feedback API tests (excluded from the build by the test-* pattern).
 import { eq } from 'drizzle-orm';
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { DEMO_PASSWORD } from '../demo/hall.js';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Role } from '../auth/roles.js';
 import { users, userWindows } from '../auth/tables.js';
 import { createTimerRunner } from '../jobs/timers.js';
@@ -84,15 +83,4 @@ export async function noticesTo(t: TestApp, template: string) {
 export async function userId(t: TestApp, username: string): Promise<string> {
   const [u] = await t.ctx.db.select({ id: users.id }).from(users).where(eq(users.username, username));
   return u!.id;
-}
-
-/** GET and POST under /api/v1 of a browser harness's server, as a demo user (setting a scene for a page). */
-export async function demoApi(app: FastifyInstance, username: string) {
-  const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: DEMO_PASSWORD } });
-  const headers = { authorization: `Bearer ${login.json().token as string}` };
-  return {
-    get: (url: string) => app.inject({ method: 'GET', url: `/api/v1${url}`, headers }),
-    post: (url: string, payload: object = {}) => app.inject({ method: 'POST', url: `/api/v1${url}`, headers, payload }),
-    put: (url: string, payload: object) => app.inject({ method: 'PUT', url: `/api/v1${url}`, headers, payload }),
-  };
 }

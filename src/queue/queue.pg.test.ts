@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { openDatabase, type Database } from '../db/client.js';
-import { buildApp } from '../server/app.js';
+import { secondNode, type SecondNode } from '../testing/second-node.js';
 import { createTestApp, type TestApp } from '../testing/test-app.js';
 import { addWindow } from './test-helpers.js';
 import { openStream, type StreamReader } from './test-stream.js';
@@ -9,21 +8,17 @@ import { openStream, type StreamReader } from './test-stream.js';
 // Two app nodes on one PostgreSQL database, as a city hall runs behind a load balancer.
 describe('two app nodes on one PostgreSQL', () => {
   let t: TestApp;
-  let second: Database;
+  let second: SecondNode;
   let nodeB: FastifyInstance;
   let urls: [string, string];
 
   beforeAll(async () => {
     t = await createTestApp();
-    const [db] = await t.database.query<{ name: string }>('select current_database() as name');
-    const url = new URL(process.env.TEST_DATABASE_URL!);
-    url.pathname = `/${db!.name}`;
-    second = await openDatabase({ databaseUrl: url.toString() });
-    nodeB = await buildApp({ ...t.ctx, database: second, db: second.db });
+    second = await secondNode(t);
+    nodeB = second.app;
     urls = [await t.app.listen({ host: '127.0.0.1', port: 0 }), await nodeB.listen({ host: '127.0.0.1', port: 0 })];
   });
   afterAll(async () => {
-    await nodeB?.close();
     await second?.close();
     await t?.close();
   });

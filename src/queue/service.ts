@@ -177,14 +177,7 @@ export function createQueueService(ctx: AppContext, calendars: HallCalendars) {
       .select({ id: tickets.id })
       .from(tickets)
       .where(
-        and(
-          eq(tickets.hallId, hall.hallId),
-          eq(tickets.localDate, today),
-          eq(tickets.status, 'waiting'),
-          inLine,
-          isNotNull(tickets.phone),
-          isNull(tickets.nearNotifiedAt),
-        ),
+        and(...waitingFor(hall.hallId, today, inLine), isNotNull(tickets.phone), isNull(tickets.nearNotifiedAt)),
       )
       .limit(200)
       // A ticket another window is claiming right now is left to that transaction: waiting for it here
@@ -213,6 +206,13 @@ export function createQueueService(ctx: AppContext, calendars: HallCalendars) {
   }
 
   const servicesOfWindow = (windowId: string) => sql`(select ws.service_id from window_services ws where ws.window_id = ${windowId})`;
+  /** Tickets of a service the window takes. */
+  const forWindowServices = (windowId: string) => sql`${tickets.serviceId} in ${servicesOfWindow(windowId)}`;
+  /** The conditions of tickets of the hall waiting today for the services `inLine` selects. */
+  const waitingFor = (hallId: string, today: string, inLine: SQL) => [eq(tickets.hallId, hallId), eq(tickets.localDate, today), eq(tickets.status, 'waiting'), inLine];
+  /** A window's line: tickets of the hall waiting today for a service it takes, not sent to another window. */
+  const windowLine = (hallId: string, today: string, windowId: string) =>
+    and(...waitingFor(hallId, today, forWindowServices(windowId)), or(isNull(tickets.targetWindowId), eq(tickets.targetWindowId, windowId)));
 
   /**
    * Reads and checks everything a ticket needs before its transaction: the service and its chain, the
@@ -432,14 +432,7 @@ export function createQueueService(ctx: AppContext, calendars: HallCalendars) {
         const hall = await hallQueue(tx, user.hallId);
         const now = clock.now();
         const { today, dayStart } = dayOf(hall, now);
-        const inLine = sql`${tickets.serviceId} in ${servicesOfWindow(windowId)}`;
-        const line = and(
-          eq(tickets.hallId, user.hallId),
-          eq(tickets.localDate, today),
-          eq(tickets.status, 'waiting'),
-          inLine,
-          or(isNull(tickets.targetWindowId), eq(tickets.targetWindowId, windowId)),
-        );
+        const line = windowLine(user.hallId, today, windowId);
         // Which classes wait in this line: one EXISTS per class, each the first matching entry of the
         // waiting-order index (migration 0024), not a DISTINCT over the whole line (thousands on a busy day).
         const policy = { order: hall.settings.priorityOrder, guard: hall.settings.guard };
@@ -481,7 +474,7 @@ export function createQueueService(ctx: AppContext, calendars: HallCalendars) {
         await recordAudit(tx, actorOfUser(user), { hallId: user.hallId, action: 'ticket.call', entityType: 'ticket', entityId: called.id, after: { number: called.number, windowId } });
         const view = await staffTicket(tx, hall, called.id);
         await signalQueue(tx, { hallId: user.hallId, windowId, call: callAt(view, win, hall, now, false) });
-        await notifyNearFront(tx, hall, inLine, today, now);
+        await notifyNearFront(tx, hall, forWindowServices(windowId), today, now);
         return view;
       });
     },
@@ -621,15 +614,7 @@ export function createQueueService(ctx: AppContext, calendars: HallCalendars) {
       const waiting = await db
         .select({ id: tickets.id, number: tickets.number, priority: tickets.priority, serviceId: tickets.serviceId, queuedAt: tickets.queuedAt })
         .from(tickets)
-        .where(
-          and(
-            eq(tickets.hallId, user.hallId),
-            eq(tickets.localDate, today),
-            eq(tickets.status, 'waiting'),
-            sql`${tickets.serviceId} in ${servicesOfWindow(windowId)}`,
-            or(isNull(tickets.targetWindowId), eq(tickets.targetWindowId, windowId)),
-          ),
-        )
+        .where(windowLine(user.hallId, today, windowId))
         .orderBy(rankOf(hall.settings.priorityOrder, outer(tickets.priority)), asc(tickets.seq));
       const graceStart = new Date(now.getTime() - hall.settings.restoreGraceMinutes * 60_000);
       const missed = await db

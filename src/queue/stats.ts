@@ -21,13 +21,17 @@ export interface StatEvent {
   reason?: string | null;
 }
 
-export interface Tally {
+/** What is counted of tickets, in a tally and in its summary alike. */
+interface Counts {
   tickets: number;
   called: number;
   served: number;
   unserved: number;
   noShows: number;
   transferred: number;
+}
+
+export interface Tally extends Counts {
   waitMs: number[];
   walkMs: number[];
   serviceMs: number[];
@@ -97,11 +101,22 @@ export function computeStats(events: readonly StatEvent[], zone: string): RawSta
     return list;
   };
 
+  /** A visit counts where and when it was called. */
+  const visitTallies = (v: Visit) => talliesFor(v.serviceId, v.windowId, v.staffId, v.calledAt);
+
   const endVisit = (visit: Visit, at: number, day: string) => {
     const service = at - (visit.startedAt ?? visit.calledAt);
-    for (const t of talliesFor(visit.serviceId, visit.windowId, visit.staffId, visit.calledAt)) t.serviceMs.push(service);
+    for (const t of visitTallies(visit)) t.serviceMs.push(service);
     staffIdle.free(visit.staffId, at, day);
     windowIdle.free(visit.windowId, at, day);
+  };
+
+  /** Ends the ticket's visit under way, if any, counted as served or transferred. */
+  const closeVisit = (state: TicketState, outcome: 'served' | 'transferred', at: number, day: string) => {
+    if (!state.visit) return;
+    for (const t of visitTallies(state.visit)) t[outcome]++;
+    endVisit(state.visit, at, day);
+    state.visit = null;
   };
 
   for (const e of events) {
@@ -139,21 +154,16 @@ export function computeStats(events: readonly StatEvent[], zone: string): RawSta
         if (state.visit) {
           state.visit.startedAt = e.at;
           const v = state.visit;
-          for (const t of talliesFor(v.serviceId, v.windowId, v.staffId, v.calledAt)) t.walkMs.push(e.at - v.calledAt);
+          for (const t of visitTallies(v)) t.walkMs.push(e.at - v.calledAt);
         }
         break;
       case 'finished':
-        if (state.visit) {
-          const v = state.visit;
-          for (const t of talliesFor(v.serviceId, v.windowId, v.staffId, v.calledAt)) t.served++;
-          endVisit(v, e.at, day);
-          state.visit = null;
-        }
+        closeVisit(state, 'served', e.at, day);
         break;
       case 'skipped':
         if (state.visit) {
           const v = state.visit;
-          state.missedIn = talliesFor(v.serviceId, v.windowId, v.staffId, v.calledAt);
+          state.missedIn = visitTallies(v);
           for (const t of state.missedIn) t.noShows++;
           staffIdle.free(v.staffId, e.at, day);
           windowIdle.free(v.windowId, e.at, day);
@@ -166,12 +176,7 @@ export function computeStats(events: readonly StatEvent[], zone: string): RawSta
         state.queuedAt = e.at;
         break;
       case 'transferred':
-        if (state.visit) {
-          const v = state.visit;
-          for (const t of talliesFor(v.serviceId, v.windowId, v.staffId, v.calledAt)) t.transferred++;
-          endVisit(v, e.at, day);
-          state.visit = null;
-        }
+        closeVisit(state, 'transferred', e.at, day);
         state.queuedAt = e.at;
         break;
       case 'cancelled':
@@ -192,13 +197,7 @@ export function computeStats(events: readonly StatEvent[], zone: string): RawSta
   return stats;
 }
 
-export interface Summary {
-  tickets: number;
-  called: number;
-  served: number;
-  unserved: number;
-  noShows: number;
-  transferred: number;
+export interface Summary extends Counts {
   avgWaitMinutes: number | null;
   maxWaitMinutes: number | null;
   avgWalkMinutes: number | null;

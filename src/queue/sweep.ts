@@ -7,9 +7,9 @@ import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import type { AppContext } from '../server/context.js';
 import type { HallHours, WorkingCalendar } from '../calendar/index.js';
+import { readCalendar } from '../calendar/service.js';
 import { scheduleTimer, type TimerHandler } from '../jobs/timers.js';
 import { halls, windows } from '../org/tables.js';
-import { calendarIn } from '../staff/hall.js';
 import { QUEUE_CHANNEL } from './display.js';
 import { dayClosing } from './opening.js';
 import { queueSettingsOf, type QueueSettings } from './schemas.js';
@@ -77,7 +77,7 @@ export function queueTimerHandlers(ctx: AppContext): Record<string, TimerHandler
         .where(eq(halls.id, timer.hallId));
       if (!hall) return;
       const own = await tx.select({ hours: windows.hours }).from(windows).where(and(eq(windows.hallId, timer.hallId), isNotNull(windows.hours)));
-      const calendar = await calendarIn(tx, timer.hallId);
+      const calendar = await readCalendar(tx, timer.hallId);
       const now = ctx.clock.now();
       // The hours may have been extended since the day's first ticket: then the sweep waits for the new closing.
       const due = sweepDue(calendar, [hall.hours, ...own.map((w) => w.hours!)], date, hall.zone, queueSettingsOf(hall.queue));

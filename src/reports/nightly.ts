@@ -5,10 +5,11 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import type { AppContext } from '../server/context.js';
 import { fromLocal, localDate } from '../calendar/index.js';
+import { readCalendar } from '../calendar/service.js';
 import { scheduleTimer, type TimerHandler } from '../jobs/timers.js';
 import { timers } from '../jobs/tables.js';
 import { createExtendedService } from '../staff/extended-scan.js';
-import { calendarIn, loadHall, shiftDate } from '../staff/hall.js';
+import { loadHall, shiftDate } from '../staff/hall.js';
 import { rebuildDay } from './rollups.js';
 
 export const REPORTS_NIGHTLY = 'reports.nightly';
@@ -31,7 +32,7 @@ export function reportsTimerHandlers(ctx: AppContext): Record<string, TimerHandl
   const extended = createExtendedService(ctx);
   return {
     [REPORTS_NIGHTLY]: async (tx, timer) => {
-      const h = await loadHall(tx, timer.hallId, (id) => calendarIn(tx, id));
+      const h = await loadHall(tx, timer.hallId, (id) => readCalendar(tx, id));
       const now = ctx.clock.now();
       const yesterday = shiftDate(localDate(now.getTime(), h.zone), -1);
       await rebuildDay(tx, h, yesterday, now);

@@ -1,6 +1,6 @@
 // Requests of the reports capability; shared with the web app, so zod only.
 import { z } from 'zod';
-import { Month } from '../staff/schemas.js';
+import { DateText, Month } from '../staff/schemas.js';
 
 /** Which hall a report is for: `hall=CODE` (default the reader's own), `subtree=1` adds up its whole subtree. */
 const HallChoice = { hall: z.string().regex(/^[A-Za-z0-9]{2,16}$/, '中心编码为 2-16 位字母或数字').optional() };
@@ -17,11 +17,4 @@ export type BulletinTextsInput = z.infer<typeof BulletinTextsInput>;
 
 export const YearQuery = z.object({ year: z.coerce.number().int().min(2000, '年份无效').max(2100, '年份无效'), ...HallChoice, ...Subtree });
 
-const DateText = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
-  .refine((s) => {
-    const d = new Date(`${s}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
-  }, '日期不存在');
 export const DashboardQuery = z.object({ from: DateText, to: DateText, ...HallChoice, ...Subtree });

@@ -5,6 +5,7 @@ import { openDatabase, type Database } from '../db/client.js';
 import { migrate } from '../db/migrate.js';
 import { keyring } from '../shared/data-key.js';
 import { seedDemoHall } from '../demo/seed.js';
+import { seedDemoActivity } from '../demo/activity.js';
 import { backupScheduleFromEnv, createNightlyBackup } from '../ops/nightly.js';
 import { DEMO_PASSWORD } from '../demo/hall.js';
 import { buildApp, LOG_REDACT } from './app.js';
@@ -22,6 +23,8 @@ export interface ServeOptions {
   dataDir: string;
   databaseUrl?: string;
   demo: boolean;
+  /** With `demo`, also a few weeks of queue, cases and ratings (`ONEWINDOW_DEMO_ACTIVITY=0`: the hall only). */
+  demoActivity?: boolean;
 }
 
 export const WEB_ROOT = join(packageRoot(), 'dist', 'web');
@@ -61,6 +64,7 @@ export async function startServer(options: ServeOptions, log: (line: string) => 
       const { accounts } = await seedDemoHall(database.db);
       log(`已创建演示大厅“随县政务服务中心”。演示账号（密码均为 ${DEMO_PASSWORD}）：`);
       for (const a of accounts) log(`  ${a.username.padEnd(16)} ${a.displayName}（${a.roles.join(',')}）`);
+      if (options.demoActivity !== false) log((await seedDemoActivity(ctx)).summary);
     }
     const adminPassword = await ensureAdmin(database.db);
     if (adminPassword) log(`已创建管理员 admin，初始密码（只显示这一次）：${adminPassword}`);

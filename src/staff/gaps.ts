@@ -7,12 +7,12 @@ import type { AppContext } from '../server/context.js';
 import { notFound, validationFailed } from '../server/errors.js';
 import { recordAudit, type Actor } from '../audit/audit.js';
 import { users, userWindows } from '../auth/tables.js';
-import { createCalendarService } from '../calendar/service.js';
+import { createCalendarService, readCalendar } from '../calendar/service.js';
 import { formatInstant, nextOpening } from '../calendar/index.js';
 import { scheduleTimer, type TimerHandler } from '../jobs/timers.js';
 import { enqueueNotice } from '../notify/outbox.js';
 import { coverageOf, gapStep, type OnPost } from './backup.js';
-import { calendarIn, daySessions, loadHall, monthBounds, today, type HallContext } from './hall.js';
+import { daySessions, loadHall, monthBounds, today, type HallContext } from './hall.js';
 import { abGaps, attendanceEvents, goingOuts, windowBackups } from './tables.js';
 
 export const AB_CHECK_TIMER = 'staff.ab_check';
@@ -131,16 +131,15 @@ export function createGapService(ctx: AppContext) {
       if (posts.length === 0) return { opened: 0, closed: 0 };
       const date = today(h, now);
       const t = now.getTime();
-      const [onPost, outs, open, lefts] = await Promise.all([
-        signedInNow(tx, h.hallId, date),
-        tx.select().from(goingOuts).where(and(eq(goingOuts.hallId, h.hallId), isNull(goingOuts.returnedAt))),
-        tx.select().from(abGaps).where(and(eq(abGaps.hallId, h.hallId), isNull(abGaps.closedAt))).for('update'),
-        tx
-          .select({ windowId: attendanceEvents.windowId, at: sql<Date>`max(${attendanceEvents.at})`.mapWith((v: string | Date) => new Date(v)) })
-          .from(attendanceEvents)
-          .where(and(eq(attendanceEvents.hallId, h.hallId), eq(attendanceEvents.localDate, date), eq(attendanceEvents.type, 'sign_out')))
-          .groupBy(attendanceEvents.windowId),
-      ]);
+      // One after another: the transaction's one connection cannot run queries at once.
+      const onPost = await signedInNow(tx, h.hallId, date);
+      const outs = await tx.select().from(goingOuts).where(and(eq(goingOuts.hallId, h.hallId), isNull(goingOuts.returnedAt)));
+      const open = await tx.select().from(abGaps).where(and(eq(abGaps.hallId, h.hallId), isNull(abGaps.closedAt))).for('update');
+      const lefts = await tx
+        .select({ windowId: attendanceEvents.windowId, at: sql<Date>`max(${attendanceEvents.at})`.mapWith((v: string | Date) => new Date(v)) })
+        .from(attendanceEvents)
+        .where(and(eq(attendanceEvents.hallId, h.hallId), eq(attendanceEvents.localDate, date), eq(attendanceEvents.type, 'sign_out')))
+        .groupBy(attendanceEvents.windowId);
       let opened = 0;
       let closed = 0;
       const managers = await tx.select({ id: users.id }).from(users).where(and(eq(users.hallId, h.hallId), eq(users.active, true), sql`'manager' = any(${users.roles})`));
@@ -194,7 +193,7 @@ export function createGapService(ctx: AppContext) {
     /** Timer handler: check the hall, then schedule the next check. */
     timerHandler(): TimerHandler {
       return async (tx, timer) => {
-        const h = await loadHall(tx, timer.hallId, (id) => calendarIn(tx, id));
+        const h = await loadHall(tx, timer.hallId, (id) => readCalendar(tx, id));
         const now = clock.now();
         await service.checkHall(tx, h, now);
         await scheduleNext(tx, h, now);

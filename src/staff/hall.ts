@@ -2,9 +2,9 @@
 // and sessions on a date, and the month's dates. Queries only; the rules are in the pure files.
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { readAll } from '../db/reads.js';
 import { users, userWindows } from '../auth/tables.js';
 import { fromLocal, localDate, sessionsOn, WorkingCalendar, type HallHours } from '../calendar/index.js';
-import { calendarAnnouncedYears, calendarOverrides } from '../calendar/tables.js';
 import { departments, halls, windows } from '../org/tables.js';
 import { notFound } from '../server/errors.js';
 import { halfOfSession, type DaySession } from './attendance.js';
@@ -32,14 +32,16 @@ export function parseSettings(raw: unknown): StaffSettings {
 export async function loadHall(db: Db, hallId: string, calendarFor: (hallId: string) => Promise<WorkingCalendar>): Promise<HallContext> {
   const [hall] = await db.select({ name: halls.name, zone: halls.timeZone, hours: halls.hours, staff: sql<unknown>`${halls.settings}->'staff'` }).from(halls).where(eq(halls.id, hallId));
   if (!hall) throw notFound('服务中心');
-  const [windowRows, deptRows, calendar] = await Promise.all([
-    db
-      .select({ id: windows.id, name: windows.name, number: windows.number, departmentId: windows.departmentId, status: windows.status, hours: windows.hours })
-      .from(windows)
-      .where(eq(windows.hallId, hallId))
-      .orderBy(asc(windows.number)),
-    db.select({ id: departments.id, name: departments.name, sortOrder: departments.sortOrder }).from(departments).where(eq(departments.hallId, hallId)).orderBy(asc(departments.sortOrder), asc(departments.name)),
-    calendarFor(hallId),
+  // Timer handlers load the hall inside their transaction.
+  const [windowRows, deptRows, calendar] = await readAll(db, [
+    () =>
+      db
+        .select({ id: windows.id, name: windows.name, number: windows.number, departmentId: windows.departmentId, status: windows.status, hours: windows.hours })
+        .from(windows)
+        .where(eq(windows.hallId, hallId))
+        .orderBy(asc(windows.number)),
+    () => db.select({ id: departments.id, name: departments.name, sortOrder: departments.sortOrder }).from(departments).where(eq(departments.hallId, hallId)).orderBy(asc(departments.sortOrder), asc(departments.name)),
+    () => calendarFor(hallId),
   ]);
   return {
     hallId,
@@ -52,18 +54,6 @@ export async function loadHall(db: Db, hallId: string, calendarFor: (hallId: str
     departments: deptRows,
     calendar,
   };
-}
-
-/**
- * The hall's calendar read through an open transaction. Timer handlers run inside one, and the calendar
- * service's cache reads through the pool, which on PGlite (one connection) would wait for this transaction.
- */
-export async function calendarIn(tx: Db, hallId: string): Promise<WorkingCalendar> {
-  const [overrides, announced] = await Promise.all([
-    tx.select().from(calendarOverrides).where(eq(calendarOverrides.hallId, hallId)).orderBy(asc(calendarOverrides.date)),
-    tx.select({ year: calendarAnnouncedYears.year }).from(calendarAnnouncedYears).where(eq(calendarAnnouncedYears.hallId, hallId)),
-  ]);
-  return new WorkingCalendar({ overrides, announcedYears: announced.map((a) => a.year) });
 }
 
 const minuteOf = (time: string) => (time === '24:00' ? 1440 : Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5)));

@@ -2,7 +2,8 @@
 import { z } from 'zod';
 
 const Id = z.uuid({ message: '编号格式不正确' });
-const DateText = z
+/** A date as YYYY-MM-DD that exists (2025-02-30 is refused). */
+export const DateText = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
   .refine((s) => {
@@ -45,14 +46,16 @@ export const ITEM_SOURCES = [
 ] as const;
 export type ItemSource = (typeof ITEM_SOURCES)[number];
 
+/** The code of a block or item of the assessment sheet. */
+const SheetKey = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, '编码只能用小写字母、数字和下划线');
 export const AssessmentItem = z.object({
-  key: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, '编码只能用小写字母、数字和下划线'),
+  key: SheetKey,
   name: z.string().trim().min(1, '请填写考核项目').max(40),
   points: z.number().positive('分值须大于 0').max(100),
   source: z.enum(ITEM_SOURCES),
 });
 export const AssessmentBlock = z.object({
-  key: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, '编码只能用小写字母、数字和下划线'),
+  key: SheetKey,
   name: z.string().trim().min(1, '请填写考核大块名称').max(40),
   weight: z.number().positive('权重须大于 0').max(10).default(1),
   items: z.array(AssessmentItem).min(1, '每个大块至少一个考核项目').max(30),

@@ -1,7 +1,7 @@
-import pg from 'pg';
 import { openDatabase, type Database } from '../db/client.js';
 import { migrate } from '../db/migrate.js';
 import { rowCounts as countAll } from '../db/counts.js';
+import { freshDatabase } from './fresh-database.js';
 
 // One database per test worker, migrated once and emptied between tests: a fresh PGlite takes seconds
 // to start, so starting one per test would dominate the run.
@@ -26,15 +26,7 @@ async function open(): Promise<Database> {
     const url = process.env.TEST_DATABASE_URL;
     if (!url) throw new Error('TEST_DATABASE_URL is required for the PostgreSQL lane');
     // The pid keeps two test runs on one server from dropping each other's databases.
-    const name = `onewindow_test_${process.pid}_${process.env.VITEST_POOL_ID ?? 0}`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const target = new URL(url);
-    target.pathname = `/${name}`;
-    sharedUrl = target.toString();
+    sharedUrl = await freshDatabase(url, `onewindow_test_${process.pid}_${process.env.VITEST_POOL_ID ?? 0}`);
     database = await openDatabase({ databaseUrl: sharedUrl });
   } else {
     database = await openDatabase({});

@@ -18,6 +18,12 @@ export function formatInstant(iso: string): string {
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
 }
 
+/** `2025-09-30 09:15` in the hall's time, or a dash when there is no instant. */
+export const when = (iso: string | null | undefined): string => (iso ? formatInstant(iso).slice(0, 16) : '—');
+
+/** A rate (0.973) as a percentage to one decimal (`97.3%`), or a dash when there is no rate. */
+export const percent = (rate: number | null | undefined): string => (rate === null || rate === undefined ? '—' : `${(rate * 100).toFixed(1)}%`);
+
 /** The start of a hall day (`YYYY-MM-DD`) as an instant with the hall's offset (China keeps +08:00). */
 export const dayStart = (date: string): string => `${date}T00:00:00+08:00`;
 

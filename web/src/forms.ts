@@ -1,7 +1,9 @@
 import { reactive, watch } from 'vue';
+import { ElMessage } from 'element-plus';
 import { z } from 'zod';
 import zodEn from 'zod/v4/locales/en.js';
 import zodZhCN from 'zod/v4/locales/zh-CN.js';
+import { api } from './api';
 import { i18n } from './i18n';
 
 /**
@@ -39,4 +41,30 @@ export function useFormErrors(model?: object) {
   }
 
   return { errors, check, clear };
+}
+
+/**
+ * A form dialog's state (`open`, `saving` and whatever else the page keeps with it). `closeAfter` runs the
+ * request with the save button busy and closes the dialog only when the request succeeds, so a refused
+ * form stays open with what was typed.
+ */
+export function useFormDialog<T extends object>(extra: T) {
+  const dialog = reactive({ open: false, saving: false, ...extra });
+  async function closeAfter(request: () => Promise<unknown>) {
+    dialog.saving = true;
+    try {
+      await request();
+      dialog.open = false;
+    } finally {
+      dialog.saving = false;
+    }
+  }
+  return { dialog, closeAfter };
+}
+
+/** Saves a record from its dialog: changes `editing` when there is one, else adds one at `path`, and says which. */
+export async function createOrUpdate(path: string, editing: { id: string } | null, input: unknown) {
+  if (editing) await api.patch(`${path}/${editing.id}`, input);
+  else await api.post(path, input);
+  ElMessage.success(i18n.global.t(editing ? 'common.saved' : 'common.created'));
 }

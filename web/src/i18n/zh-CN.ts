@@ -1,4 +1,6 @@
 import { ROLE_LABELS } from '@shared/auth/roles.ts';
+import { APPEAL_ACTION_LABELS } from '@shared/feedback/appeal-states.ts';
+import { FOLLOWUP_ACTION_LABELS } from '@shared/feedback/followup-states.ts';
 
 // Every text of the web app. Sections follow the capabilities; en.ts must have the same keys.
 const zhCN = {
@@ -1127,25 +1129,8 @@ const zhCN = {
         withdrawn: '评价人已改评',
       },
       stages: { verify: '回访核实', rectify: '整改', answer: '答复', closed: '已办结' },
-      actions: {
-        open: '差评生成整改单',
-        verify_valid: '回访核实：情况属实',
-        propose_invalid: '回访核实：申请认定无效',
-        approve_invalid: '批准认定无效',
-        reject_invalid: '驳回认定无效',
-        complete_rectification: '整改完成',
-        request_extension: '申请延期',
-        approve_extension: '批准延期',
-        reject_extension: '驳回延期',
-        propose_cannot_rectify: '申请认定无法整改',
-        approve_cannot_rectify: '批准无法整改',
-        reject_cannot_rectify: '驳回无法整改',
-        close: '答复评价人和部门并办结',
-        withdraw: '评价人改为好评，整改单撤销',
-        reopen: '评价人重新改为差评',
-        overdue: '超期，已提醒督办',
-        dispute_upheld: '申诉复核成立，评价不计入指标',
-      },
+      // The shared labels, but the board's shorter word for a review turned bad again.
+      actions: { ...FOLLOWUP_ACTION_LABELS, reopen: '评价人重新改为差评' },
       responses: { satisfied: '满意', basically_satisfied: '基本满意', dissatisfied: '不满意', unreachable: '多次联系未接通' },
     },
     indicators: {
@@ -1337,19 +1322,7 @@ const zhCN = {
       level: '层级',
       levels: { grid: '网格', community: '社区', street: '街道', district: '区县' },
       statuses: { received: '已受理待派发', dispatched: '已派发待签收', accepted: '已签收办理中', returned: '已退回待改派', answered: '已答复待回访', closed: '已回访办结' },
-      actions: {
-        receive: '受理',
-        dispatch: '派发',
-        sign: '签收',
-        return: '退回',
-        escalate: '上报上一级',
-        request_extension: '申请延期',
-        approve_extension: '批准延期',
-        reject_extension: '驳回延期',
-        answer: '答复诉求人',
-        revisit: '回访',
-        supervise: '超时督办',
-      },
+      actions: { ...APPEAL_ACTION_LABELS },
       satisfaction: '回访满意度',
       satisfactions: { very_satisfied: '非常满意', satisfied: '满意', basic: '基本满意', dissatisfied: '不满意', very_dissatisfied: '非常不满意', unreachable: '未能联系' },
       deadline: '办结期限',

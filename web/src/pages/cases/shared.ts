@@ -2,16 +2,7 @@ import { API_BASE } from '@/api';
 import { useAuthStore } from '@/stores/auth';
 
 export type { Board, CaseInbox, CaseListItem, CaseView, Checklist, DeskInfo, PublicCase } from '@shared/cases/schemas.ts';
-export type Light = 'green' | 'reminder' | 'yellow' | 'red';
-
-/** The board's colours: the lights themselves, readable on white. */
-export const LIGHT_COLORS: Record<Light | 'none', string> = {
-  green: '#2e7d32',
-  reminder: '#1565c0',
-  yellow: '#e6a23c',
-  red: '#c62828',
-  none: '#9aa0a6',
-};
+export { LIGHT_COLORS, type Light } from '@/lights';
 
 /**
  * Opens a notice as issued, in a new tab, for printing. The page needs the staff token, so it is

@@ -1,18 +1,16 @@
 // Shapes the feedback pages read from /api/v1, and small helpers they share.
 import { API_BASE } from '@/api';
 import { formatInstant } from '@/format';
+import type { Light } from '@/lights';
 import type { Grade, ReasonTag } from '@shared/feedback/schemas.ts';
 
-export type Light = 'green' | 'reminder' | 'yellow' | 'red';
 export { GRADES, GOOD_TAGS, BAD_TAGS, isBadGrade } from '@shared/feedback/schemas.ts';
-export type { Grade, ReasonTag };
+export type { Grade, Light, ReasonTag };
 
-/** The lights' colours, readable on white (the same as the case boards'). */
-export const LIGHT_COLORS: Record<Light | 'none', string> = { green: '#2e7d32', reminder: '#1565c0', yellow: '#e6a23c', red: '#c62828', none: '#9aa0a6' };
 /** Grade colours from best to worst, for buttons and charts. */
 export const GRADE_COLORS: Record<Grade, string> = { very_satisfied: '#2e7d32', satisfied: '#43a047', basic: '#1565c0', dissatisfied: '#e6a23c', very_dissatisfied: '#c62828' };
 
-export const when = (iso: string | null | undefined) => (iso ? formatInstant(iso).slice(0, 16) : '—');
+export { when } from '@/format';
 
 export interface Subject {
   kind: 'ticket' | 'case' | 'service';
