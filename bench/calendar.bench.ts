@@ -7,6 +7,7 @@
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { deadlineFor, lightAt, WorkingCalendar, type HallHours, type Light, type Pause } from '../src/calendar/index.js';
+import { seededRandom } from '../src/shared/random.js';
 
 const CASES = Number(process.argv[2] ?? 1_000_000);
 const DAY = 86_400_000;
@@ -25,18 +26,6 @@ const HOURS: HallHours = {
 const SETTINGS = { yellowBeforeMinutes: 240, reminderBeforeYellowMinutes: 120 };
 const LIMITS = [1, 2, 3, 5, 10, 20, 30, 45, 60];
 
-// mulberry32: small, fast, seeded.
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 interface Case {
   acceptedAt: number;
   limitDays: number;
@@ -45,7 +34,7 @@ interface Case {
 }
 
 function makeCases(n: number): Case[] {
-  const random = prng(20_251_001);
+  const random = seededRandom(20_251_001);
   const start = Date.UTC(2024, 0, 1) - OFFSET;
   const span = Date.UTC(2027, 0, 1) - OFFSET - start;
   const cases: Case[] = [];

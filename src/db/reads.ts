@@ -11,3 +11,6 @@ export async function readAll<T extends unknown[]>(db: Db, reads: [...{ [K in ke
   for (const read of reads) results.push(await read());
   return results as T;
 }
+
+/** The rows of a raw `db.execute(sql...)`: node-postgres and PGlite both answer `{ rows }`; some paths the array itself. */
+export const rowsOf = <T>(result: unknown): T[] => (result as { rows?: T[] }).rows ?? (result as T[]);

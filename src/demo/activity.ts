@@ -16,6 +16,7 @@ import { fixedClock } from '../server/clock.js';
 import type { AppContext } from '../server/context.js';
 import { timerHandlers } from '../server/timer-handlers.js';
 import { creditCodeCheckCharacter, idCheckDigit } from '../shared/identity.js';
+import { seededRandom } from '../shared/random.js';
 import { DEMO_HALL, DEMO_PASSWORD, DEMO_USERS } from './hall.js';
 import { DEMO_SERVICES, type DemoService } from './services.js';
 
@@ -60,16 +61,9 @@ export interface DemoActivity {
   summary: string;
 }
 
-/** mulberry32: a small seeded generator, so the demo is the same on every start. */
+/** Seeded, so the demo is the same on every start. */
 function generator(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const next = seededRandom(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   return { next, int, pick, chance: (p: number) => next() < p };

@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { formatDate, parseDate } from '../calendar/dates.js';
 import { fromLocal } from '../calendar/zone.js';
+import { rowsOf } from '../db/reads.js';
 
 export interface OnlineFigures {
   /** Published items, and those flagged online-applicable (网上可办率 = the share). */
@@ -58,4 +59,3 @@ export async function onlineFigures(db: Db, hallId: string, from: string, to: st
   });
 }
 
-const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows;

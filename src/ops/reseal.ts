@@ -4,6 +4,7 @@ import type { TimerHandler } from '../jobs/timers.js';
 import type { AppContext } from '../server/context.js';
 import { scheduleTimer } from '../jobs/timers.js';
 import { keyring, type Keyring } from '../shared/data-key.js';
+import { rowsOf } from '../db/reads.js';
 
 /** A column holding sealed personal numbers, and the rows of it that hold one. */
 export interface SealedColumn {
@@ -13,7 +14,6 @@ export interface SealedColumn {
   where?: SQL;
 }
 
-export const rowsOf = <T>(result: unknown): T[] => ((result as { rows?: T[] }).rows ?? (result as T[]));
 
 /**
  * Columns sealed in place before they were sealed at all, so they lack the `_enc` suffix every other sealed

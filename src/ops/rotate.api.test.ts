@@ -10,7 +10,8 @@ import { tickets } from '../queue/tables.js';
 import { dataKeyOf, encrypt, newKey } from '../shared/crypto.js';
 import { dataKeys, forgetKeyring, keyring } from '../shared/data-key.js';
 import { createTestApp, type TestApp } from '../testing/test-app.js';
-import { opsTimerHandlers, rowsOf, sealedColumns, SEAL_CLEAR } from './reseal.js';
+import { opsTimerHandlers, sealedColumns, SEAL_CLEAR } from './reseal.js';
+import { rowsOf } from '../db/reads.js';
 import { rotateKey } from './rotate.js';
 
 // Keys from the environment, as a city deployment sets them; restored afterwards for the suites that share

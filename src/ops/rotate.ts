@@ -5,7 +5,8 @@ import { applicants } from '../online/tables.js';
 import { appointments } from '../appointments/tables.js';
 import { dataKeys, forgetKeyring, keyring, RETIRED, type Keyring } from '../shared/data-key.js';
 import { newKey } from '../shared/crypto.js';
-import { needing, resealBatch, rowsOf, sealedColumns, type Needing } from './reseal.js';
+import { needing, resealBatch, sealedColumns, type Needing } from './reseal.js';
+import { rowsOf } from '../db/reads.js';
 
 export interface Rotation {
   /** The key every value is sealed with afterwards. */

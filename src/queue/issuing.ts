@@ -22,6 +22,7 @@ import type { PublicTicket, TicketInput } from './schemas.js';
 import { QUEUE_SWEEP } from './sweep.js';
 import { tickets, type TicketChannel } from './tables.js';
 import { ESTIMATE_SAMPLE, publicTicket, toPublic, type HallQueue, type Step } from './views.js';
+import { rowsOf } from '../db/reads.js';
 
 export interface IssueOptions {
   idempotencyKey?: string;
@@ -60,7 +61,6 @@ export interface Issued {
 export type NearFront = (tx: Db, hall: HallQueue, ticketIds: string[], today: string, now: Date) => Promise<void>;
 
 /** The rows of `tx.execute` (node-postgres and PGlite both answer `{ rows }`). */
-export const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows;
 const pgArray = (values: readonly string[]) => `{${values.join(',')}}`;
 
 const alreadyHolds = (plan: IssuePlan, number?: string) =>

@@ -13,7 +13,8 @@ import { ID_NUMBER_MESSAGES, idNumberProblem, normalizeIdNumber } from '../share
 import { loadDisplayState, signalQueue } from './display.js';
 import { ticketAvailability, withCutoff } from './opening.js';
 import { ttlCache } from './cache.js';
-import { createIssuing, replayOf, rowsOf, type IssueOptions, type IssuePlan, type Issued } from './issuing.js';
+import { createIssuing, replayOf, type IssueOptions, type IssuePlan, type Issued } from './issuing.js';
+import { rowsOf } from '../db/reads.js';
 import { sweepDue } from './sweep.js';
 import { callOrder, historyNeeded, PRIORITY_LABELS, type Priority } from './priority.js';
 import { QueueSettings, queueSettingsOf, type DisplayCall, type QueueStats, type StaffTicket, type TicketInput } from './schemas.js';

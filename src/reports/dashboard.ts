@@ -8,8 +8,8 @@ import { datesBetween, type HallContext } from '../staff/hall.js';
 import { addRow, emptyCounts, onTimeRate, type CaseCounts } from './case-figures.js';
 import { caseDays, queueHours } from './rollups.js';
 import { reportRatingDays } from './tables.js';
+import { rowsOf } from '../db/reads.js';
 
-const rowsOf = <T>(result: unknown): T[] => ((result as { rows?: T[] }).rows ?? (result as T[]));
 const ratio = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 10_000) / 10_000);
 const round1 = (n: number | null) => (n === null ? null : Math.round(n * 10) / 10);
 

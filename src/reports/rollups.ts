@@ -7,6 +7,7 @@ import type { Db } from '../db/client.js';
 import { fromLocal } from '../calendar/index.js';
 import { datesBetween, today, type HallContext } from '../staff/hall.js';
 import { reportDays } from './tables.js';
+import { rowsOf } from '../db/reads.js';
 
 export interface CaseDayRow {
   local_date: string;
@@ -32,7 +33,6 @@ export interface QueueDayRow {
   consultations: number;
 }
 
-const rowsOf = <T>(result: unknown): T[] => ((result as { rows?: T[] }).rows ?? (result as T[]));
 
 interface Span {
   from: string;
